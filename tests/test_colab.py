@@ -1,0 +1,60 @@
+import subprocess
+import sys
+import types
+
+import pytest
+
+from utils import colab
+
+
+@pytest.fixture
+def requirements(tmp_path):
+    path = tmp_path / "requirements.txt"
+    path.write_text(
+        "# header\n# [runtime]\nnumpy==2.0.0\ntensorflow==2.21.0\nnot-a-real-package-xyz==1.0\npytest==9.0.0\n"
+        "# [tooling]\njupyterlab==4.0.0\nanother-missing-tool==1.0\n"
+    )
+    return path
+
+
+def test_runtime_section_only(requirements):
+    pins = colab.runtime_requirements(requirements)
+    assert pins == {
+        "numpy": "2.0.0",
+        "tensorflow": "2.21.0",
+        "not-a-real-package-xyz": "1.0",
+        "pytest": "9.0.0",
+    }
+
+
+def test_missing_skips_installed_and_protected(requirements):
+    # numpy and pytest are installed (any version is fine); tensorflow is protected; tooling is never wanted.
+    assert colab.missing_requirements(requirements) == {"not-a-real-package-xyz": "1.0"}
+
+
+def test_does_nothing_outside_colab(requirements, monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip must not run outside Colab"))
+    assert colab.install_missing(requirements) == []
+
+
+def test_on_colab_installs_only_missing_and_pins_protected(requirements, monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda command, check: calls.append(command))
+    installed = colab.install_missing(requirements)
+    assert installed == ["not-a-real-package-xyz==1.0"]
+    (command,) = calls
+    assert command[-1] == "not-a-real-package-xyz==1.0"
+    assert not any(part.startswith(("tensorflow", "numpy", "keras")) for part in command)
+    constraints = open(command[command.index("-c") + 1]).read()
+    assert f"numpy=={colab.installed_version('numpy')}" in constraints
+
+
+def test_bad_requirements_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="requirements_path"):
+        colab.runtime_requirements(tmp_path / "nope.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("numpy==1\n")
+    with pytest.raises(ValueError, match="runtime"):
+        colab.runtime_requirements(empty)

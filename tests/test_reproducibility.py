@@ -1,0 +1,64 @@
+import random
+import sys
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from utils import seed_everything, setup_notebook
+from utils.reproducibility import COURSE_STYLE
+
+
+def test_seed_everything_repeats_python_and_numpy():
+    seed_everything(7, tensorflow=False)
+    first = (random.random(), np.random.rand(3))
+    seed_everything(7, tensorflow=False)
+    second = (random.random(), np.random.rand(3))
+    assert first[0] == second[0]
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_different_seeds_differ():
+    seed_everything(1, tensorflow=False)
+    first = np.random.rand()
+    seed_everything(2, tensorflow=False)
+    assert np.random.rand() != first
+
+
+@pytest.mark.parametrize(
+    ("seed", "error"),
+    [("1", TypeError), (1.5, TypeError), (True, TypeError), (-1, ValueError), (2**32, ValueError)],
+)
+def test_bad_seed_names_argument(seed, error):
+    with pytest.raises(error, match="seed"):
+        seed_everything(seed)
+
+
+def test_bad_tensorflow_flag():
+    with pytest.raises(TypeError, match="tensorflow"):
+        seed_everything(1, tensorflow="yes")
+    with pytest.raises(TypeError, match="tensorflow"):
+        setup_notebook(1, tensorflow=None)
+
+
+@pytest.mark.parametrize(("n_threads", "error"), [(0, ValueError), (1.0, TypeError)])
+def test_bad_threads(n_threads, error):
+    with pytest.raises(error, match="n_threads"):
+        setup_notebook(1, n_threads=n_threads)
+
+
+def test_setup_notebook_sets_style_and_returns_seed():
+    assert setup_notebook(3) == 3
+    assert plt.rcParams["axes.grid"] is COURSE_STYLE["axes.grid"]
+    assert tuple(plt.rcParams["figure.figsize"]) == COURSE_STYLE["figure.figsize"]
+
+
+def test_tensorflow_is_seeded_and_deterministic():
+    setup_notebook(5, tensorflow=True)
+    assert "tensorflow" in sys.modules
+    import keras
+
+    first = keras.random.uniform((4,)).numpy()
+    seed_everything(5)  # TensorFlow is imported now, so it is reseeded by default
+    second = keras.random.uniform((4,)).numpy()
+    np.testing.assert_array_equal(first, second)

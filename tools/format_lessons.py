@@ -1,0 +1,55 @@
+"""Ruff-format the ```python cells of lesson sources in place, so generated notebooks pass `ruff format`.
+
+python tools/format_lessons.py            # every lesson
+python tools/format_lessons.py --check    # exit 1 if any lesson would change
+"""
+
+import argparse
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CELL = re.compile(r"^(```python[^\n]*\n)(.*?)(^```$)", re.MULTILINE | re.DOTALL)
+
+
+def format_code(code):
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", "cell.py", "-"],
+        input=code,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise ValueError(result.stderr)
+    return result.stdout
+
+
+def format_lesson(text):
+    return CELL.sub(lambda m: m.group(1) + format_code(m.group(2)) + m.group(3), text)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    changed = []
+    for path in sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md")):
+        text = path.read_text()
+        formatted = format_lesson(text)
+        if formatted != text:
+            changed.append(path.name)
+            if not args.check:
+                path.write_text(formatted)
+    verb = "would reformat" if args.check else "reformatted"
+    for name in changed:
+        print(f"{verb} lessons/{name}")
+    sys.exit(1 if args.check and changed else 0)
+
+
+if __name__ == "__main__":
+    main()

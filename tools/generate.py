@@ -1,0 +1,291 @@
+"""Generate the student and solution notebooks from the lesson sources.
+
+    python tools/generate.py            # every lesson
+    python tools/generate.py 01 03      # lessons whose file name starts with these prefixes
+    python tools/generate.py --out DIR  # write DIR/notebooks and DIR/solutions instead (the sync test)
+
+A lesson is ``lessons/NN-slug.md``: YAML front matter, then a jupytext Markdown notebook.
+
+* Front matter keys: title, teaching, exercises (minutes), questions, objectives, keypoints, and
+  optionally ``tensorflow: true`` to seed TensorFlow in the setup cell.
+* Each ``##`` heading starts a slide.
+* In a code cell, lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` are the solution. The
+  student notebook replaces them with a stub that runs: every top-level name the solution defines is
+  set to ``...`` (which the exercise checks read as "not attempted yet").
+* A cell tagged ``solution`` appears only in the solution notebook.
+
+Output is byte-stable: no outputs, fixed cell ids, sorted keys.
+"""
+
+import argparse
+import ast
+import json
+import pathlib
+import re
+import sys
+import tomllib
+
+import jupytext
+import nbformat
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FRONT_MATTER_KEYS = {"title", "teaching", "exercises", "questions", "objectives", "keypoints"}
+OPTIONAL_KEYS = {"tensorflow"}
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+STUB_COMMENT = "# your code here"
+
+
+class LessonError(ValueError):
+    """A lesson source that the generator cannot turn into notebooks."""
+
+
+def course_config(root=ROOT):
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["course"]
+    return config["repository"], config["ref"]
+
+
+def split_front_matter(text, path):
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
+    if not match:
+        raise LessonError(f"{path}: must start with YAML front matter between '---' lines")
+    front = yaml.safe_load(match.group(1))
+    missing = FRONT_MATTER_KEYS - set(front)
+    if missing:
+        raise LessonError(f"{path}: front matter is missing {sorted(missing)}")
+    unknown = set(front) - FRONT_MATTER_KEYS - OPTIONAL_KEYS
+    if unknown:
+        raise LessonError(f"{path}: front matter has unknown keys {sorted(unknown)}")
+    if not isinstance(front.setdefault("tensorflow", False), bool):
+        raise LessonError(f"{path}: front matter 'tensorflow' must be true or false")
+    for key in ("teaching", "exercises"):
+        if not isinstance(front[key], int) or front[key] < 0:
+            raise LessonError(f"{path}: front matter '{key}' must be whole minutes")
+    for key in ("questions", "objectives", "keypoints"):
+        if not isinstance(front[key], list) or not front[key]:
+            raise LessonError(f"{path}: front matter '{key}' must be a non-empty list")
+    return front, text[match.end() :]
+
+
+def stub_for(solution_lines, path):
+    """The student version of a solution block: each top-level name it defines, set to `...`."""
+    source = "\n".join(solution_lines)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise LessonError(f"{path}: a solution block does not parse: {error}") from error
+    names = []
+    for node in tree.body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        for target in targets:
+            names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    names = list(dict.fromkeys(names))
+    if not names:
+        return [f"pass  {STUB_COMMENT}"]
+    return [STUB_COMMENT] + [f"{name} = ..." for name in names]
+
+
+def split_solution(source, path):
+    """Return (student_source, solution_source) for one code cell."""
+    student, solution, block = [], [], None
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if block is not None:
+                raise LessonError(f"{path}: nested '{BEGIN}'")
+            if line != stripped:
+                raise LessonError(f"{path}: '{BEGIN}' must not be indented")
+            block = []
+        elif stripped == END:
+            if block is None:
+                raise LessonError(f"{path}: '{END}' without '{BEGIN}'")
+            student.extend(stub_for(block, path))
+            solution.extend(block)
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            student.append(line)
+            solution.append(line)
+    if block is not None:
+        raise LessonError(f"{path}: '{BEGIN}' without '{END}'")
+    return "\n".join(student), "\n".join(solution)
+
+
+def badge_cell(repository, ref, stem):
+    colab = f"https://colab.research.google.com/github/{repository}/blob/{ref}/notebooks/{stem}.ipynb"
+    binder = f"https://mybinder.org/v2/gh/{repository}/{ref}?labpath=notebooks%2F{stem}.ipynb"
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab}) "
+        f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder})"
+    )
+
+
+def header_cell(front):
+    lines = [
+        f"# {front['title']}",
+        "",
+        f"**Teaching:** {front['teaching']} min · **Exercises:** {front['exercises']} min",
+        "",
+        "**Questions**",
+        "",
+        *[f"- {question}" for question in front["questions"]],
+        "",
+        "**Objectives**: you will be able to",
+        "",
+        *[f"- {objective}" for objective in front["objectives"]],
+    ]
+    return "\n".join(lines)
+
+
+def setup_cell(repository, ref, tensorflow):
+    folder = repository.split("/")[-1]
+    return f'''\
+# Setup: run this cell first. It works locally, on Binder and on Colab.
+import os
+import pathlib
+import subprocess
+import sys
+
+REPOSITORY, REF = "{repository}", "{ref}"
+if "google.colab" in sys.modules and not pathlib.Path("{folder}").exists():
+    url = os.environ.get("COURSE_REPO_URL", f"https://github.com/{{REPOSITORY}}.git")
+    subprocess.run(["git", "clone", "--quiet", url, "{folder}"], check=True)
+    subprocess.run(["git", "-C", "{folder}", "checkout", "--quiet", REF], check=True)
+here = pathlib.Path.cwd().resolve()
+candidates = [here, *here.parents, here / "{folder}"]
+course_root = next(path for path in candidates if (path / "utils" / "__init__.py").is_file())
+sys.path.insert(0, str(course_root))
+
+from utils import colab, setup_notebook  # noqa: E402
+
+colab.install_missing(course_root / "requirements.txt")  # does nothing outside Colab
+SEED = setup_notebook(seed=42, tensorflow={tensorflow})  # seeds, quiet logs, plot style'''
+
+
+def keypoints_cell(front):
+    return "\n".join(["## Key points", "", *[f"- {point}" for point in front["keypoints"]]])
+
+
+def slide_type(cell):
+    if cell.cell_type == "markdown" and re.match(r"^#{1,2} ", cell.source):
+        return "slide"
+    return "-"
+
+
+def make_cell(cell_type, source, index, tags=()):
+    maker = nbformat.v4.new_markdown_cell if cell_type == "markdown" else nbformat.v4.new_code_cell
+    cell = maker(source=source)
+    cell.id = f"cell-{index:03d}"
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+    return cell
+
+
+def build(path, root=ROOT):
+    """Return (student, solution) notebooks for one lesson source file."""
+    path = pathlib.Path(path)
+    front, body = split_front_matter(path.read_text(), path)
+    repository, ref = course_config(root)
+    stem = path.stem
+    source_nb = jupytext.reads(
+        body, fmt={"extension": ".md", "format_name": "markdown", "split_at_heading": True}
+    )
+    for cell in source_nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        prose = re.sub(r"^```.*?^```", "", cell.source, flags=re.MULTILINE | re.DOTALL)
+        if re.search(r"^# ", prose, re.MULTILINE):
+            raise LessonError(f"{path}: the title comes from the front matter; use '##' headings in the body")
+        if re.search(r"\n## ", prose):
+            raise LessonError(f"{path}: put a blank line before the heading in {cell.source[:60]!r}")
+    notebooks = {"student": [], "solution": []}
+    prologue = [
+        ("markdown", badge_cell(repository, ref, stem), ()),
+        ("markdown", header_cell(front), ()),
+        ("code", setup_cell(repository, ref, front["tensorflow"]), ("setup",)),
+    ]
+    for version in notebooks:
+        notebooks[version].extend(prologue)
+    for cell in source_nb.cells:
+        tags = tuple(cell.metadata.get("tags", ()))
+        if cell.cell_type == "code":
+            student_source, solution_source = split_solution(cell.source, path)
+        else:
+            student_source = solution_source = cell.source
+        if "solution" not in tags:
+            notebooks["student"].append((cell.cell_type, student_source, tags))
+        notebooks["solution"].append((cell.cell_type, solution_source, tags))
+    for version in notebooks:
+        notebooks[version].append(("markdown", keypoints_cell(front), ()))
+    result = []
+    for version in ("student", "solution"):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [make_cell(kind, src, i, tags) for i, (kind, src, tags) in enumerate(notebooks[version])]
+        nb.metadata = {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            "celltoolbar": "Slideshow",
+            "course": {
+                "title": front["title"],
+                "teaching": front["teaching"],
+                "exercises": front["exercises"],
+                "version": version,
+                "source": f"lessons/{path.name}",
+            },
+        }
+        nb.nbformat, nb.nbformat_minor = 4, 5
+        nbformat.validate(nb)
+        result.append(nb)
+    return tuple(result)
+
+
+def dumps(nb):
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def lesson_paths(prefixes=(), root=ROOT):
+    paths = sorted((root / "lessons").glob("[0-9][0-9]-*.md"))
+    if prefixes:
+        paths = [p for p in paths if any(p.name.startswith(prefix) for prefix in prefixes)]
+        if not paths:
+            raise LessonError(f"no lesson matches {list(prefixes)}")
+    return paths
+
+
+def generate(prefixes=(), out=ROOT, root=ROOT):
+    written = []
+    for path in lesson_paths(prefixes, root):
+        student, solution = build(path, root)
+        for folder, nb in (("notebooks", student), ("solutions", solution)):
+            target = pathlib.Path(out) / folder / f"{path.stem}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(dumps(nb))
+            written.append(target)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("prefixes", nargs="*", help="lesson file-name prefixes, e.g. 01")
+    parser.add_argument("--out", default=str(ROOT), help="folder to write notebooks/ and solutions/ into")
+    args = parser.parse_args(argv)
+    try:
+        written = generate(args.prefixes, args.out)
+    except LessonError as error:
+        sys.exit(f"error: {error}")
+    for path in written:
+        print(path.relative_to(args.out) if path.is_relative_to(args.out) else path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Seeding, quiet logs, thread caps and one plotting style, set up by a notebook's first cell."""
+
+import os
+import random
+import sys
+
+import numpy as np
+
+COURSE_STYLE = {
+    "figure.figsize": (7.0, 4.0),
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "lines.linewidth": 2.0,
+}
+
+
+def _check_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    return int(seed)
+
+
+def quiet_tensorflow():
+    """Silence TensorFlow's C++ start-up chatter. Call before TensorFlow is imported."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def seed_everything(seed, *, tensorflow=None):
+    """Seed Python's `random`, NumPy's global generator and, if asked or already imported, TensorFlow.
+
+    Parameters
+    ----------
+    seed : int
+        A seed in [0, 2**32).
+    tensorflow : bool or None
+        True seeds TensorFlow/Keras and makes its ops deterministic (this imports TensorFlow).
+        None (the default) does so only when TensorFlow is already imported.
+
+    Returns
+    -------
+    int
+        The seed, so a notebook can print or reuse it.
+    """
+    seed = _check_seed(seed)
+    if tensorflow not in (None, True, False):
+        raise TypeError(f"tensorflow must be True, False or None, got {tensorflow!r}")
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    if tensorflow or (tensorflow is None and "tensorflow" in sys.modules):
+        quiet_tensorflow()
+        import keras
+        import tensorflow as tf
+
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+    return seed
+
+
+def _cap_tensorflow_threads(n_threads):
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(n_threads)
+        tf.config.threading.set_inter_op_parallelism_threads(n_threads)
+    except RuntimeError:
+        pass  # TensorFlow already started its thread pools; the caps can no longer change.
+
+
+def setup_notebook(seed=42, *, tensorflow=False, n_threads=2):
+    """Prepare a lesson notebook: quiet logs, thread caps, seeds and the course's plot style.
+
+    Parameters
+    ----------
+    seed : int
+        Seed for Python, NumPy and (with ``tensorflow=True``) TensorFlow.
+    tensorflow : bool
+        Import TensorFlow now, cap its threads, seed it and make its ops deterministic.
+    n_threads : int
+        Threads TensorFlow may use; the course is sized for a 2-core machine.
+
+    Returns
+    -------
+    int
+        The seed.
+    """
+    if not isinstance(tensorflow, bool):
+        raise TypeError(f"tensorflow must be a bool, got {type(tensorflow).__name__}")
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int):
+        raise TypeError(f"n_threads must be an int, got {type(n_threads).__name__}")
+    if n_threads < 1:
+        raise ValueError(f"n_threads must be at least 1, got {n_threads}")
+    seed = _check_seed(seed)
+    quiet_tensorflow()
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(COURSE_STYLE)
+    if tensorflow:
+        _cap_tensorflow_threads(n_threads)
+    return seed_everything(seed, tensorflow=tensorflow or None)
