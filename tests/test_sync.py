@@ -40,3 +40,10 @@ def test_lesson_has_two_exercises_with_checks(lesson):
     )
     checks = [c for c in solution["cells"] if c["cell_type"] == "code" and "check_" in "".join(c["source"])]
     assert len(checks) >= len(exercises), f"{lesson.name}: every exercise needs a check cell"
+
+
+def test_readme_lesson_table_is_current(tmp_path):
+    generate.generate([LESSONS[0].name], out=tmp_path)
+    assert (generate.ROOT / "README.md").read_text() == (tmp_path / "README.md").read_text(), (
+        "README.md's lesson table is stale: run `make notebooks`"
+    )

@@ -21,7 +21,7 @@ def main():
     exporter = HTMLExporter()
     links = []
     for path in sorted((ROOT / "solutions").glob("[0-9][0-9]-*.ipynb")):
-        nb, seconds, peak_mb = execute_notebook(path)
+        nb, seconds, peak_mb, _ = execute_notebook(path)
         nbformat.write(nb, BUILD / path.name)
         html, _ = exporter.from_notebook_node(nb)
         (BUILD / f"{path.stem}.html").write_text(html)

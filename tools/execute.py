@@ -16,6 +16,7 @@ class _PeakMemory(threading.Thread):
         super().__init__(daemon=True)
         self.interval = interval
         self.peak_bytes = 0
+        self.cpu_seconds = {}
         self._stop_event = threading.Event()
 
     def run(self):
@@ -25,6 +26,8 @@ class _PeakMemory(threading.Thread):
             for child in me.children(recursive=True):
                 try:
                     total += child.memory_info().rss
+                    times = child.cpu_times()
+                    self.cpu_seconds[child.pid] = times.user + times.system
                 except psutil.Error:
                     pass
             self.peak_bytes = max(self.peak_bytes, total)
@@ -40,8 +43,9 @@ def execute_notebook(path, timeout=600):
 
     Returns
     -------
-    (notebook, seconds, peak_mb)
-        The executed notebook, the wall time and the kernel's peak resident memory in MB.
+    (notebook, seconds, peak_mb, cpu_seconds)
+        The executed notebook, the wall time, the kernel's peak resident memory in MB and the CPU time
+        (user + system) the kernel used. CPU time hardly changes when other work shares the machine.
         A failing cell raises ``nbclient.exceptions.CellExecutionError``.
     """
     path = pathlib.Path(path)
@@ -57,4 +61,4 @@ def execute_notebook(path, timeout=600):
     finally:
         seconds = time.perf_counter() - start
         sampler.stop()
-    return nb, seconds, sampler.peak_bytes / 2**20
+    return nb, seconds, sampler.peak_bytes / 2**20, sum(sampler.cpu_seconds.values())

@@ -260,6 +260,40 @@ def lesson_paths(prefixes=(), root=ROOT):
     return paths
 
 
+README_START, README_END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+
+
+def lesson_table(root=ROOT):
+    """The README's lesson table, built from every lesson's front matter."""
+    repository, ref = course_config(root)
+    rows = [
+        "| # | lesson | teaching | exercises | student notebook | solutions |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    total = 0
+    for path in lesson_paths(root=root):
+        front, _ = split_front_matter(path.read_text(), path)
+        stem, number = path.stem, path.stem.split("-")[0]
+        total += front["teaching"] + front["exercises"]
+        colab = f"https://colab.research.google.com/github/{repository}/blob/{ref}/notebooks/{stem}.ipynb"
+        binder = f"https://mybinder.org/v2/gh/{repository}/{ref}?labpath=notebooks%2F{stem}.ipynb"
+        rows.append(
+            f"| {number} | [{front['title']}](lessons/{path.name}) | {front['teaching']} min "
+            f"| {front['exercises']} min | [Colab]({colab}) · [Binder]({binder}) "
+            f"| [notebook](solutions/{stem}.ipynb) |"
+        )
+    rows.append(f"\nIn all: {total // 60} h {total % 60:02d} min of teaching and exercises.")
+    return "\n".join(rows)
+
+
+def readme_with_table(readme_text, table):
+    if README_START not in readme_text or README_END not in readme_text:
+        raise LessonError(f"README.md needs the markers {README_START} and {README_END}")
+    head, rest = readme_text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return f"{head}{README_START}\n{table}\n{README_END}{tail}"
+
+
 def generate(prefixes=(), out=ROOT, root=ROOT):
     written = []
     for path in lesson_paths(prefixes, root):
@@ -269,6 +303,11 @@ def generate(prefixes=(), out=ROOT, root=ROOT):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(dumps(nb))
             written.append(target)
+    readme = pathlib.Path(root) / "README.md"
+    if readme.exists():
+        target = pathlib.Path(out) / "README.md"
+        target.write_text(readme_with_table(readme.read_text(), lesson_table(root)))
+        written.append(target)
     return written
 
 
