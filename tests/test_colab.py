@@ -58,3 +58,10 @@ def test_bad_requirements_path(tmp_path):
     empty.write_text("numpy==1\n")
     with pytest.raises(ValueError, match="runtime"):
         colab.runtime_requirements(empty)
+
+
+def test_alternative_distribution_counts_as_installed(tmp_path, monkeypatch):
+    path = tmp_path / "requirements.txt"
+    path.write_text("# [runtime]\nxgboost-cpu==2.1.4\n")
+    monkeypatch.setattr(colab, "installed_version", lambda name: "2.0.0" if name == "xgboost" else None)
+    assert colab.missing_requirements(path) == {}

@@ -21,6 +21,9 @@ PROTECTED = (
     "h5py",
 )
 
+# A requirement counts as present when any of these distributions is installed (same import name).
+ALTERNATIVES = {"xgboost-cpu": ("xgboost-cpu", "xgboost"), "psycopg2-binary": ("psycopg2-binary", "psycopg2")}
+
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 
 
@@ -64,7 +67,8 @@ def missing_requirements(requirements_path):
     return {
         name: version
         for name, version in pins.items()
-        if name not in PROTECTED and installed_version(name) is None
+        if name not in PROTECTED
+        and not any(installed_version(alt) for alt in ALTERNATIVES.get(name, (name,)))
     }
 
 
