@@ -1,6 +1,7 @@
 # The two commands a newcomer needs (see README):
-#   make course   set up, regenerate-check, execute every notebook and build the executed course
-#   make test     set up, then run unit tests, the sync test and nbval on every notebook
+#   make course   set up, check the notebooks are current, build the executed website and slide decks
+#   make test     set up, then unit tests, sync test, style, site + browser + Colab tests, and nbval
+#                 on every notebook
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -16,27 +17,34 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NOTEBOOK_TESTS := --nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
-.PHONY: env notebooks test unit course benchmark lint format clean
+.PHONY: env system notebooks test unit course benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-env: $(VENV)/.installed
+site/node_modules/.installed: site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund --loglevel=error
+	touch $@
+
+env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
+
+system:  ## Debian packages the tests need (Chromium); installs only what is missing
+	tools/system_deps.sh
 
 notebooks: env  ## regenerate notebooks/ and solutions/ from lessons/
 	$(PY) tools/generate.py
 
-test: env  ## the full test suite: unit tests, sync test, style, every notebook under nbval
+test: env system  ## the full test suite: everything in tests/, then every notebook under nbval
 	$(PY) -m pytest tests notebooks solutions $(NOTEBOOK_TESTS)
 
-unit: env  ## only the fast tests (no notebooks)
-	$(PY) -m pytest tests
+unit: env  ## only the fast tests (no notebooks, no site, no browser)
+	$(PY) -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_colab_path.py
 
-course: env  ## execute every solution notebook and build the executed course into _build/
+course: env  ## the executed website and one slide deck per lesson, into _build/
 	$(PY) -m pytest tests/test_sync.py -q
-	$(PY) tools/build_course.py
+	$(PY) tools/build_site.py
 
 benchmark: env  ## time and peak memory per notebook -> BENCHMARK.md
 	$(PY) tools/benchmark.py

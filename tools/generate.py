@@ -173,9 +173,11 @@ def keypoints_cell(front):
     return "\n".join(["## Key points", "", *[f"- {point}" for point in front["keypoints"]]])
 
 
-def slide_type(cell):
+def slide_type(cell, tags):
     if cell.cell_type == "markdown" and re.match(r"^#{1,2} ", cell.source):
         return "slide"
+    if "setup" in tags or "badges" in tags:
+        return "skip"  # presenters do not need the setup code or the badges on a slide
     return "-"
 
 
@@ -185,7 +187,7 @@ def make_cell(cell_type, source, index, tags=()):
     cell.id = f"cell-{index:03d}"
     if tags:
         cell.metadata["tags"] = list(tags)
-    cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+    cell.metadata["slideshow"] = {"slide_type": slide_type(cell, tags)}
     return cell
 
 
@@ -208,9 +210,9 @@ def build(path, root=ROOT):
             raise LessonError(f"{path}: put a blank line before the heading in {cell.source[:60]!r}")
     notebooks = {"student": [], "solution": []}
     prologue = [
-        ("markdown", badge_cell(repository, ref, stem), ()),
+        ("markdown", badge_cell(repository, ref, stem), ("badges",)),
         ("markdown", header_cell(front), ()),
-        ("code", setup_cell(repository, ref, front["tensorflow"]), ("setup",)),
+        ("code", setup_cell(repository, ref, front["tensorflow"]), ("setup", "hide-input")),
     ]
     for version in notebooks:
         notebooks[version].extend(prologue)
