@@ -9,14 +9,13 @@ setup cell must clone, install only the missing course packages, leave every pre
 import importlib.util
 import json
 import os
-import pathlib
 import subprocess
 import sys
 import venv
 
 import pytest
-
 from conftest import ROOT
+
 from utils import colab
 
 # Stand-ins for what Colab preinstalls, at the course's pins (pip takes them from its cache).
@@ -31,7 +30,10 @@ COLAB_SHIPS = [
     "scikit-learn",
     "tqdm",
 ]
-FAKE_COLAB = "import sys, types\nfor name in ('google', 'google.colab'):\n    sys.modules[name] = types.ModuleType(name)\n"
+# `google` is a real namespace package (protobuf lives in it), so only `google.colab` is faked.
+FAKE_COLAB = (
+    "import sys, types\nimport google\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+)
 
 
 def pip_freeze(python):

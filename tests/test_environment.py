@@ -65,3 +65,24 @@ def test_no_binder_folder_and_strict_scripts():
         path = ROOT / script
         if path.exists():
             assert "set -e" in path.read_text(), f"{script} must stop on the first error"
+
+
+def test_environment_solves_as_written(tmp_path):
+    """The pins exist together on the package index (what Binder's pip step will resolve)."""
+    import json
+    import subprocess
+    import sys
+
+    pins = [f"{name}=={version}" for name, version in environment_pins().items()]
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
+    result = subprocess.run([*command, "--report", str(report), *pins], capture_output=True, text=True)
+    assert result.returncode == 0, f"environment.yml does not resolve:\n{result.stderr[-3000:]}"
+    resolved = {
+        item["metadata"]["name"].lower(): item["metadata"]["version"]
+        for item in json.loads(report.read_text())["install"]
+    }
+    for name, version in environment_pins().items():
+        assert resolved.get(name.lower()) == version, (
+            f"{name}: pinned {version}, resolved {resolved.get(name.lower())}"
+        )

@@ -15,10 +15,9 @@ import subprocess
 import sys
 import threading
 
-import pytest
-
 import build_site
 import generate
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
