@@ -110,7 +110,9 @@ def build_site():
     (ROOT / "_build" / "site-build.log").write_text(log)
     failures = re.findall(r".*(?:Executing notebook failed|CellExecutionError|Traceback).*", log)
     if result.returncode != 0 or failures:
-        raise BuildError(f"jupyter-book failed (exit {result.returncode}); see _build/site-build.log:\n{log[-3000:]}")
+        raise BuildError(
+            f"jupyter-book failed (exit {result.returncode}); see _build/site-build.log:\n{log[-3000:]}"
+        )
 
 
 def build_slides(stems):
@@ -137,7 +139,9 @@ def build_slides(stems):
         body, _ = exporter.from_notebook_node(nb)
         (SLIDES / f"{stem}.slides.html").write_text(body)
     index = "".join(f'<li><a href="{stem}.slides.html">{stem}</a></li>' for stem in stems)
-    (SLIDES / "index.html").write_text(f"<!doctype html><title>Slides</title><h1>Slide decks</h1><ul>{index}</ul>")
+    (SLIDES / "index.html").write_text(
+        f"<!doctype html><title>Slides</title><h1>Slide decks</h1><ul>{index}</ul>"
+    )
 
 
 def main():
