@@ -30,8 +30,9 @@ site/node_modules/.installed: site/package.json site/package-lock.json
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 
-system:  ## Debian packages the tests need (Chromium); installs only what is missing
+system:  ## Debian packages the tests need (Chromium, PostgreSQL); installs only what is missing
 	tools/system_deps.sh
+	tools/start_postgres.sh
 
 notebooks: env  ## regenerate notebooks/ and solutions/ from lessons/
 	$(PY) tools/generate.py

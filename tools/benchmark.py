@@ -14,11 +14,14 @@ import platform
 import re
 import sys
 
+import nbformat
+
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from execute import execute_notebook  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 REPORT = ROOT / "BENCHMARK.md"
+EXECUTED = ROOT / "_build" / "executed"
 SECONDS_BUDGET, MEMORY_BUDGET_MB, COURSE_BUDGET_SECONDS = 90, 1536, 12 * 60
 ROW = re.compile(r"^\| `([^`]+)` \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|")
 
@@ -77,13 +80,23 @@ def main(argv=None):
     paths = sorted((ROOT / "solutions").glob("[0-9][0-9]-*.ipynb"))
     if args.prefixes:
         paths = [p for p in paths if any(p.name.startswith(prefix) for prefix in args.prefixes)]
+    failed = []
     for path in paths:
-        _, seconds, peak_mb, cpu_seconds = execute_notebook(path)
         name = f"solutions/{path.name}"
+        try:
+            executed, seconds, peak_mb, cpu_seconds = execute_notebook(path)
+        except Exception as error:  # report every broken notebook, not only the first
+            failed.append(name)
+            print(f"{name}: FAILED\n{str(error)[-2000:]}", flush=True)
+            continue
         rows[name] = (seconds, peak_mb, cpu_seconds)
+        EXECUTED.mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed, EXECUTED / path.name)  # outputs kept for reading, not committed
         print(f"{name}: {seconds:.1f} s, {peak_mb:.0f} MB, {cpu_seconds:.1f} CPU s", flush=True)
     REPORT.write_text(render(rows))
     print(f"wrote {REPORT.relative_to(ROOT)}")
+    if failed:
+        sys.exit(f"failed (rows not updated): {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,8 @@ def split_solution(source, path):
             solution.append(line)
     if block is not None:
         raise LessonError(f"{path}: '{BEGIN}' without '{END}'")
-    return "\n".join(student), "\n".join(solution)
+    # ruff format wants no blank lines left at the end of a cell where an END marker stood
+    return "\n".join(student).rstrip(), "\n".join(solution).rstrip()
 
 
 def badge_cell(repository, ref, stem):
