@@ -128,7 +128,8 @@ def slide_headings(stem):
     """Slides the deck must have: the title, one per `##` section of the source, the key points."""
     body = (ROOT / "lessons" / f"{stem}.md").read_text().split("\n---\n", 1)[1]
     body = re.sub(r"^```.*?^```", "", body, flags=re.MULTILINE | re.DOTALL)
-    return re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+    headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+    return [heading.replace("`", "") for heading in headings]  # the slide shows code without backticks
 
 
 @pytest.mark.parametrize("stem", STEMS)
