@@ -355,6 +355,7 @@ def test_a_failed_download_becomes_a_clear_error_and_cannot_hang(keras_cache, mo
 def test_the_connection_check_gives_up_on_a_hanging_lookup(monkeypatch):
     def hanging_connection(*args, **kwargs):
         time.sleep(30)
+        raise TimeoutError("timed out")  # how a real hung lookup ends, long after the check gave up
 
     monkeypatch.setattr(socket, "create_connection", hanging_connection)
     monkeypatch.setattr(data.urllib.request, "getproxies", dict)
