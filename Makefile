@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README):
 #   make course   set up, check the notebooks are current, build the executed website and slide decks
 #   make test     set up, then unit tests, sync test, style, site + browser + Colab tests, and nbval
-#                 on every notebook
+#                 on every student and solution notebook on two stacks: the course's pins and Colab's
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -15,9 +15,16 @@ export MKL_NUM_THREADS := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-NOTEBOOK_TESTS := --nbval-lax --nbval-current-env --nbval-cell-timeout=600
+# Two notebooks at a time (one per core; each caps its own threads at 1); a notebook's cells stay together.
+PARALLEL := -n 2 --dist loadfile
+NOTEBOOK_TESTS := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider $(PARALLEL)
+# Every claim a notebook makes is recorded here by utils.claims (see CLAIMS.md).
+CLAIMS_DIR := $(CURDIR)/_build/claims
+# `make claims LESSONS="03 05"` re-measures only these lessons.
+LESSONS ?=
+LESSON_NOTEBOOKS = $(if $(LESSONS),$(foreach n,$(LESSONS),notebooks/$(n)-*.ipynb solutions/$(n)-*.ipynb),notebooks solutions)
 
-.PHONY: env system notebooks test unit course benchmark lint format clean
+.PHONY: env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +37,9 @@ site/node_modules/.installed: site/package.json site/package-lock.json
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 
+colab-env: env  ## .venv-colab: Colab's preinstalled versions (tests/colab-stack.txt), built once
+	$(PY) tools/colab_stack.py venv
+
 system:  ## Debian packages the tests need (Chromium, PostgreSQL); installs only what is missing
 	tools/system_deps.sh
 	tools/start_postgres.sh
@@ -37,10 +47,24 @@ system:  ## Debian packages the tests need (Chromium, PostgreSQL); installs only
 notebooks: env  ## regenerate notebooks/ and solutions/ from lessons/
 	$(PY) tools/generate.py
 
-test: env system  ## the full test suite: everything in tests/, then every notebook under nbval
-	$(PY) -m pytest tests notebooks solutions $(NOTEBOOK_TESTS)
+test: env system colab-env  ## the full suite: tests/, then every notebook under nbval on both stacks
+	rm -rf $(CLAIMS_DIR)
+	status=0; \
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) -m pytest tests || status=1; \
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) -m pytest notebooks solutions $(NOTEBOOK_TESTS) || status=1; \
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test $(PARALLEL) || status=1; \
+	exit $$status
 
-unit: env  ## only the fast tests (no notebooks, no site, no browser)
+claims: env colab-env  ## re-measure every claim (or LESSONS="03 05") on both stacks -> CLAIMS.md
+	rm -rf $(CLAIMS_DIR)
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) -m pytest $(LESSON_NOTEBOOKS) $(NOTEBOOK_TESTS)
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test $(if $(LESSONS),--lessons $(LESSONS)) $(PARALLEL)
+	$(MAKE) ledger
+
+ledger: env  ## CLAIMS.md from the records of the last `make test` or `make claims`
+	$(PY) tools/claims_ledger.py update $(CLAIMS_DIR)
+
+unit: env  ## only the fast tests (no notebooks, no site, no browser, no Colab stack)
 	$(PY) -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_colab_path.py
 
 course: env  ## the executed website and one slide deck per lesson, into _build/

@@ -1,6 +1,6 @@
-"""Run a notebook's setup cell the way Colab would, in a fresh virtual environment.
+"""Run a notebook's setup cell the way Colab would, in a fresh copy of Colab's stack.
 
-The environment holds only packages Colab ships (TensorFlow, NumPy, scikit-learn, ...), a fake
+The environment holds only the packages Colab ships, at Colab's versions (tests/colab-stack.txt), a fake
 `google.colab` module marks it as Colab, and the clone URL points at this repository on disk. The
 setup cell must clone, install only the missing course packages, leave every preinstalled package
 (TensorFlow above all) as it was, and make `utils` importable.
@@ -11,29 +11,14 @@ import json
 import os
 import subprocess
 import sys
-import venv
 
+import colab_stack
 import pytest
 from conftest import ROOT
 
 from utils import colab
 
-# Stand-ins for what Colab preinstalls, at the course's pins (pip takes them from its cache).
-COLAB_SHIPS = [
-    "tensorflow",
-    "keras",
-    "tensorboard",
-    "numpy",
-    "scipy",
-    "pandas",
-    "matplotlib",
-    "scikit-learn",
-    "tqdm",
-]
-# `google` is a real namespace package (protobuf lives in it), so only `google.colab` is faked.
-FAKE_COLAB = (
-    "import sys, types\nimport google\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
-)
+FAKE_COLAB = colab_stack.FAKE_COLAB
 
 
 def pip_freeze(python):
@@ -45,21 +30,14 @@ def pip_freeze(python):
 
 @pytest.fixture(scope="module")
 def colab_python(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("colab") / "venv"
-    venv.create(folder, with_pip=True)
-    python = str(folder / "bin" / "python")
-    pins = colab.runtime_requirements(ROOT / "requirements.txt")
-    shipped = [f"{name}=={pins[name]}" for name in COLAB_SHIPS]
-    subprocess.run([python, "-m", "pip", "install", "--quiet", *shipped], check=True)
-    return python
+    """A pristine copy of Colab's stack (tests/colab-stack.txt), as a new Colab runtime has it."""
+    return colab_stack.fresh_copy(tmp_path_factory.mktemp("colab") / "venv")
 
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory):
-    """A bare clone of this repository's committed HEAD, standing in for GitHub."""
-    bare = tmp_path_factory.mktemp("origin") / "course.git"
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)
-    return bare
+    """A bare repository holding this working tree, standing in for GitHub."""
+    return colab_stack.snapshot_repository(tmp_path_factory.mktemp("origin") / "course.git")
 
 
 def setup_cell_source():
@@ -89,7 +67,9 @@ def test_setup_cell_on_colab(colab_python, repository, tmp_path):
     assert not changed, f"the setup cell changed preinstalled packages: {changed}"
     added = set(after) - set(before)
     pins = colab.runtime_requirements(ROOT / "requirements.txt")
-    wanted = {name for name in pins if name not in before}
+    wanted = {
+        name for name in pins if not any(alt in before for alt in colab.ALTERNATIVES.get(name, (name,)))
+    }
     assert wanted <= added, f"not installed: {wanted - added}"
     assert not {"jupyterlab", "nbval", "pytest", "jupyter-book"} & added, (
         "tooling must not be installed on Colab"
@@ -114,3 +94,49 @@ def test_second_run_installs_nothing(colab_python, repository, tmp_path):
 def test_outside_colab_nothing_is_installed():
     assert importlib.util.find_spec("google.colab") is None or "google.colab" not in sys.modules
     assert colab.install_missing(ROOT / "requirements.txt") == []
+
+
+def test_colab_stack_is_colabs_versions(colab_python):
+    """The stack under test is Colab's, not the course's pins: drift between the two is visible."""
+    installed = pip_freeze(colab_python)
+    stack = {}
+    for line in colab_stack.STACK_FILE.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            stack[name.lower().replace("_", "-")] = version
+    normalised = {name.replace("_", "-"): version for name, version in installed.items()}
+    wrong = {
+        name: (version, normalised.get(name))
+        for name, version in stack.items()
+        if normalised.get(name) != version
+    }
+    assert not wrong, f"the Colab stack differs from tests/colab-stack.txt: {wrong}"
+    assert stack["scikit-learn"] != colab.runtime_requirements(ROOT / "requirements.txt")["scikit-learn"]
+
+
+def test_flaml_runs_with_colabs_xgboost_3(colab_python, repository, tmp_path):
+    """FLAML 2.7 declares xgboost<3, but only in its [automl] extra, which the course does not install.
+
+    On Colab, the setup cell keeps Colab's xgboost 3.x (it satisfies the course's xgboost-cpu pin), and
+    FLAML's xgboost estimators fit with it.
+    """
+    script = tmp_path / "flaml_xgboost.py"
+    script.write_text(
+        FAKE_COLAB
+        + setup_cell_source()
+        + "\nimport importlib.metadata as metadata\nfrom flaml import AutoML\n"
+        "from sklearn.datasets import load_digits\n"
+        "X, y = load_digits(return_X_y=True)\n"
+        "automl = AutoML()\n"
+        "automl.fit(X[:400], y[:400], task='classification', estimator_list=['xgboost', 'xgb_limitdepth'],\n"
+        "           max_iter=3, verbose=0, seed=0)\n"
+        "print('XGBOOST', metadata.version('xgboost'), automl.best_estimator)\n"
+    )
+    workdir = tmp_path / "content"
+    workdir.mkdir()
+    env = {**os.environ, "COURSE_REPO_URL": str(repository), "PYTHONPATH": ""}
+    result = subprocess.run([colab_python, str(script)], cwd=workdir, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    version, estimator = result.stdout.split("XGBOOST ")[1].split()[:2]
+    assert version.startswith("3."), version
+    assert estimator in {"xgboost", "xgb_limitdepth"}

@@ -1,3 +1,4 @@
+import os
 import random
 import sys
 
@@ -62,3 +63,19 @@ def test_tensorflow_is_seeded_and_deterministic():
     seed_everything(5)  # TensorFlow is imported now, so it is reseeded by default
     second = keras.random.uniform((4,)).numpy()
     np.testing.assert_array_equal(first, second)
+
+
+def test_setup_notebook_caps_blas_and_openmp_threads(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from utils.reproducibility import THREAD_VARIABLES
+
+    for variable in THREAD_VARIABLES:
+        monkeypatch.setenv(variable, "8")
+    import sklearn.ensemble  # noqa: F401  (loads OpenMP)
+
+    setup_notebook(1)
+    assert all(os.environ[variable] == "1" for variable in THREAD_VARIABLES)
+    pools = threadpool_info()
+    assert pools, "threadpoolctl sees no BLAS or OpenMP library"
+    assert {pool["num_threads"] for pool in pools} == {1}, pools

@@ -147,3 +147,21 @@ def test_slide_deck(browser, slides_url, stem):
     if stem == STEMS[0]:
         page.screenshot(path=SCREENSHOTS / f"{stem}-slides.png")
     page.close()
+
+
+def test_a_cached_rebuild_keeps_every_deck_and_page_whole(built):
+    """A second build executes nothing, and every deck still has its outputs and plots."""
+    result = subprocess.run([sys.executable, "tools/build_site.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"executing 0 of {len(STEMS)} pages" in result.stdout
+    for stem in STEMS:
+        deck = (build_site.SLIDES / f"{stem}.slides.html").read_text()
+        assert "data:image/png;base64" in deck, f"the {stem} deck lost its plots in a cached rebuild"
+        assert 'class="output_area' in deck or "jp-OutputArea" in deck, f"the {stem} deck has no outputs"
+
+
+def test_claims_ledger_is_a_page(browser, site_url):
+    page, errors = open_page(browser, f"{site_url}/claims.html")
+    assert not errors, errors
+    assert "Claims ledger" in page.inner_text("main")
+    page.close()

@@ -2,13 +2,19 @@
 
     python tools/build_site.py            # site into _build/site/_build/html, decks into _build/slides
 
-* Pages are the solution notebooks, executed with a cache: a rebuild re-executes only changed lessons.
+* Pages are the solution notebooks, executed here, two at a time, with their outputs kept in a cache
+  (`_build/executed-site`): a rebuild re-executes only the lessons whose notebook or `utils/` changed.
+  Jupyter Book itself executes nothing, and the slide decks are made from the same executed notebooks,
+  so a deck has its outputs whether or not its lesson came from the cache.
+* The claims ledger (CLAIMS.md) is a page of the site.
 * Navigation by part comes from site/parts.yml; every lesson must be in a part.
 * A failed cell fails the build; the built pages are also scanned for error outputs, because a
   notebook builder can exit 0 after an execution error.
 * Front-end assets (MathJax, reveal.js, require.js) come from site/node_modules (`npm ci`): no CDN.
 """
 
+import concurrent.futures
+import hashlib
 import json
 import pathlib
 import re
@@ -25,7 +31,8 @@ SITE = ROOT / "site"
 SOURCE = ROOT / "_build" / "site-src"
 OUTPUT = ROOT / "_build" / "site"
 HTML = OUTPUT / "_build" / "html"
-EXECUTED = OUTPUT / "_build" / "jupyter_execute"
+EXECUTED = ROOT / "_build" / "executed-site"
+WORKERS = 2  # the machine has 2 cores, and every notebook's setup cell caps its threads at 1
 SLIDES = ROOT / "_build" / "slides"
 NODE_MODULES = SITE / "node_modules"
 ERROR_MARKERS = ("output traceback", "output error", "ansi-red-intense-fg")
@@ -55,7 +62,7 @@ def table_of_contents(stems):
         chapters = [{"file": stem} for stem in stems if stem[:2] in part["lessons"]]
         if chapters:
             toc_parts.append({"caption": part["caption"], "chapters": chapters})
-    reference = [{"file": "glossary"}]
+    reference = [{"file": "claims"}, {"file": "glossary"}]
     if (ROOT / "lessons" / "checklist.md").exists():
         reference.insert(0, {"file": "checklist"})
     toc_parts.append({"caption": "Reference", "chapters": reference})
@@ -69,6 +76,50 @@ def site_notebook(stem):
     return nbformat.writes(nb)
 
 
+def cache_key(stem):
+    """What an executed page depends on: its notebook, the helpers it imports, and the pins."""
+    digest = hashlib.sha256(site_notebook(stem).encode())
+    for path in sorted((ROOT / "utils").glob("*.py")) + [ROOT / "requirements.txt"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def execute(stem):
+    """Execute one page in a fresh kernel, in solutions/ (where `utils` is found); return its error."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.reads(site_notebook(stem), as_version=4)
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "solutions")}}
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        return f"{stem}: a cell failed\n{str(error)[-3000:]}"
+    nbformat.write(nb, EXECUTED / f"{stem}.ipynb")
+    (EXECUTED / f"{stem}.key").write_text(cache_key(stem))
+    return None
+
+
+def execute_pages(stems):
+    """Execute the pages whose cache key changed, two at a time."""
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    stale = [
+        stem
+        for stem in stems
+        if not (EXECUTED / f"{stem}.key").exists()
+        or (EXECUTED / f"{stem}.key").read_text() != cache_key(stem)
+    ]
+    print(
+        f"executing {len(stale)} of {len(stems)} pages ({len(stems) - len(stale)} from the cache)", flush=True
+    )
+    with concurrent.futures.ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        errors = [error for error in pool.map(execute, stale) if error]
+    if errors:
+        raise BuildError("\n\n".join(errors))
+
+
 def prepare_source(stems):
     SOURCE.mkdir(parents=True, exist_ok=True)
     for name in ("_config.yml", "intro.md", "glossary.md"):
@@ -76,8 +127,10 @@ def prepare_source(stems):
     checklist = ROOT / "lessons" / "checklist.md"
     if checklist.exists():
         write_if_changed(SOURCE / "checklist.md", checklist.read_text())
+    claims = ROOT / "CLAIMS.md"
+    write_if_changed(SOURCE / "claims.md", claims.read_text() if claims.exists() else "# Claims ledger\n")
     for stem in stems:
-        write_if_changed(SOURCE / f"{stem}.ipynb", site_notebook(stem))
+        write_if_changed(SOURCE / f"{stem}.ipynb", (EXECUTED / f"{stem}.ipynb").read_text())
     for stale in SOURCE.glob("*.ipynb"):
         if stale.stem not in stems:
             stale.unlink()
@@ -149,6 +202,7 @@ def main():
         sys.exit("error: site/node_modules is missing: run `npm ci --prefix site` (make course does)")
     stems = lesson_stems()
     try:
+        execute_pages(stems)
         prepare_source(stems)
         build_site()
         check_pages(stems)

@@ -53,7 +53,6 @@ def seed_everything(seed, *, tensorflow=None):
     seed = _check_seed(seed)
     if tensorflow not in (None, True, False):
         raise TypeError(f"tensorflow must be True, False or None, got {tensorflow!r}")
-    os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow or (tensorflow is None and "tensorflow" in sys.modules):
@@ -66,17 +65,47 @@ def seed_everything(seed, *, tensorflow=None):
     return seed
 
 
-def _cap_tensorflow_threads(n_threads):
-    import tensorflow as tf
+# Environment variables read by the thread pools of BLAS, OpenMP (scikit-learn, LightGBM, XGBoost) and
+# TensorFlow when they start. A library that has already started is capped through threadpoolctl (BLAS,
+# OpenMP) or tf.config (TensorFlow) instead.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+)
 
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(n_threads)
-        tf.config.threading.set_inter_op_parallelism_threads(n_threads)
-    except RuntimeError:
-        pass  # TensorFlow already started its thread pools; the caps can no longer change.
+
+def cap_threads(n_threads=1):
+    """Cap the threads of BLAS, OpenMP and TensorFlow, so a busy machine slows a lesson down gently.
+
+    The course's models are small: a second thread barely helps them, and on a machine whose other core
+    is busy an OpenMP team of two spins for its missing member (a gradient-boosting fit measured 1.0 s
+    with one thread against 96 s with two, next to one busy process). Lessons about parallelism use
+    processes (``n_jobs``), which this does not limit.
+    """
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int):
+        raise TypeError(f"n_threads must be an int, got {type(n_threads).__name__}")
+    if n_threads < 1:
+        raise ValueError(f"n_threads must be at least 1, got {n_threads}")
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = str(n_threads)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=n_threads)  # the libraries already loaded (NumPy's BLAS, at least)
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(n_threads)
+            tf.config.threading.set_inter_op_parallelism_threads(n_threads)
+        except RuntimeError:
+            pass  # TensorFlow already started its pools (a second "Run all"); they keep their caps.
+    return n_threads
 
 
-def setup_notebook(seed=42, *, tensorflow=False, n_threads=2):
+def setup_notebook(seed=42, *, tensorflow=False, n_threads=1):
     """Prepare a lesson notebook: quiet logs, thread caps, seeds and the course's plot style.
 
     Parameters
@@ -84,26 +113,33 @@ def setup_notebook(seed=42, *, tensorflow=False, n_threads=2):
     seed : int
         Seed for Python, NumPy and (with ``tensorflow=True``) TensorFlow.
     tensorflow : bool
-        Import TensorFlow now, cap its threads, seed it and make its ops deterministic.
+        Import TensorFlow now, seed it and make its ops deterministic.
     n_threads : int
-        Threads TensorFlow may use; the course is sized for a 2-core machine.
+        Threads that BLAS, OpenMP and TensorFlow may each use (see `cap_threads`).
 
     Returns
     -------
     int
         The seed.
+
+    ``tools/claim_spread.py`` reruns a lesson with other seeds and thread counts through the variables
+    ``COURSE_SEED`` and ``COURSE_THREADS``, which override ``seed`` and ``n_threads`` when set.
     """
     if not isinstance(tensorflow, bool):
         raise TypeError(f"tensorflow must be a bool, got {type(tensorflow).__name__}")
-    if isinstance(n_threads, bool) or not isinstance(n_threads, int):
-        raise TypeError(f"n_threads must be an int, got {type(n_threads).__name__}")
-    if n_threads < 1:
-        raise ValueError(f"n_threads must be at least 1, got {n_threads}")
     seed = _check_seed(seed)
+    if os.environ.get("COURSE_SEED"):
+        seed = _check_seed(int(os.environ["COURSE_SEED"]))
+    if os.environ.get("COURSE_THREADS"):
+        n_threads = int(os.environ["COURSE_THREADS"])
+    cap_threads(n_threads)
     quiet_tensorflow()
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(COURSE_STYLE)
     if tensorflow:
-        _cap_tensorflow_threads(n_threads)
+        import importlib
+
+        importlib.import_module("tensorflow")  # imported here, so that its thread pools start capped
+        cap_threads(n_threads)
     return seed_everything(seed, tensorflow=tensorflow or None)
