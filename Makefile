@@ -71,8 +71,8 @@ course: env  ## the executed website and one slide deck per lesson, into _build/
 	$(PY) -m pytest tests/test_sync.py -q
 	$(PY) tools/build_site.py
 
-benchmark: env  ## time and peak memory per notebook -> BENCHMARK.md
-	$(PY) tools/benchmark.py
+benchmark: env  ## time and peak memory per notebook -> BENCHMARK.md (ARGS="--busy 11 14", ARGS=--suite)
+	$(PY) tools/benchmark.py $(ARGS)
 
 lint: env
 	$(PY) -m ruff check utils tools tests notebooks solutions
