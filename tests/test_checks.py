@@ -99,3 +99,10 @@ class TestCheckThat:
     def test_condition_must_be_callable(self):
         with pytest.raises(TypeError, match="condition"):
             check_that("lr", 0.3, True)
+
+
+def test_check_that_turns_a_failing_condition_into_the_hint():
+    from utils import check_that
+
+    with pytest.raises(AssertionError, match=r"could not be checked \(KeyError: 'b'\)\. Hint: use the key b"):
+        check_that("answer", {"a": 1}, lambda answer: answer["b"] > 0, hint="use the key b")

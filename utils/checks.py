@@ -138,7 +138,14 @@ def check_that(name, answer, condition, *, hint=""):
         raise TypeError(f"condition must be callable, got {type(condition).__name__}")
     if _not_attempted(name, answer):
         return False
-    if not condition(answer):
+    try:
+        holds = condition(answer)
+    except Exception as error:  # the answer has the wrong form: the learner gets the hint, not a traceback
+        raise AssertionError(
+            f"{name} = {answer!r} could not be checked ({type(error).__name__}: {error}). "
+            f"Hint: {hint or 'think again.'}"
+        ) from None
+    if not holds:
         raise AssertionError(f"{name} = {answer!r} does not work yet. Hint: {hint or 'think again.'}")
     print(f"{name}: correct")
     return True
