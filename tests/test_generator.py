@@ -157,3 +157,11 @@ def test_bad_lessons_fail_clearly(course, text, message):
     (course / "lessons" / "99-test.md").write_text(text)
     with pytest.raises(LessonError, match=message):
         generate.generate(root=course, out=course)
+
+
+def test_no_empty_cells_in_generated_notebooks():
+    for folder in ("notebooks", "solutions"):
+        for path in sorted((generate.ROOT / folder).glob("*.ipynb")):
+            cells = json.loads(path.read_text())["cells"]
+            empty = [cell["id"] for cell in cells if not "".join(cell["source"]).strip()]
+            assert not empty, f"{path.name} has empty cells {empty}: regenerate with `make notebooks`"

@@ -219,6 +219,8 @@ def build(path, root=ROOT):
         notebooks[version].extend(prologue)
     for cell in source_nb.cells:
         tags = tuple(cell.metadata.get("tags", ()))
+        if not cell.source.strip():
+            continue  # jupytext's empty cell before the first heading: nothing for a learner to see
         if cell.cell_type == "code":
             student_source, solution_source = split_solution(cell.source, path)
         else:
