@@ -15,14 +15,11 @@ export MKL_NUM_THREADS := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Two notebooks at a time (one per core; each caps its own threads at 1); a notebook's cells stay together.
-PARALLEL := -n 2 --dist loadfile
-NOTEBOOK_TESTS := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider $(PARALLEL)
+# nbval runs two notebooks at a time (each caps its threads at 1), and a `run_alone` lesson by itself.
 # Every claim a notebook makes is recorded here by utils.claims (see CLAIMS.md).
 CLAIMS_DIR := $(CURDIR)/_build/claims
 # `make claims LESSONS="03 05"` re-measures only these lessons.
 LESSONS ?=
-LESSON_NOTEBOOKS = $(if $(LESSONS),$(foreach n,$(LESSONS),notebooks/$(n)-*.ipynb solutions/$(n)-*.ipynb),notebooks solutions)
 
 .PHONY: env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
@@ -51,14 +48,14 @@ test: env system colab-env  ## the full suite: tests/, then every notebook under
 	rm -rf $(CLAIMS_DIR)
 	status=0; \
 	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) -m pytest tests || status=1; \
-	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) -m pytest notebooks solutions $(NOTEBOOK_TESTS) || status=1; \
-	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test $(PARALLEL) || status=1; \
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) tools/notebook_tests.py || status=1; \
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test || status=1; \
 	exit $$status
 
 claims: env colab-env  ## re-measure every claim (or LESSONS="03 05") on both stacks -> CLAIMS.md
 	rm -rf $(CLAIMS_DIR)
-	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) -m pytest $(LESSON_NOTEBOOKS) $(NOTEBOOK_TESTS)
-	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test $(if $(LESSONS),--lessons $(LESSONS)) $(PARALLEL)
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) COURSE_STACK=pinned $(PY) tools/notebook_tests.py $(if $(LESSONS),--lessons $(LESSONS))
+	COURSE_CLAIMS_DIR=$(CLAIMS_DIR) $(PY) tools/colab_stack.py test $(if $(LESSONS),--lessons $(LESSONS))
 	$(MAKE) ledger
 
 ledger: env  ## CLAIMS.md from the records of the last `make test` or `make claims`

@@ -26,6 +26,9 @@ import nbformat
 import yaml
 from nbconvert import SlidesExporter
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from generate import runs_alone  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 SOURCE = ROOT / "_build" / "site-src"
@@ -114,8 +117,10 @@ def execute_pages(stems):
     print(
         f"executing {len(stale)} of {len(stems)} pages ({len(stems) - len(stale)} from the cache)", flush=True
     )
+    alone = [stem for stem in stale if runs_alone(ROOT / "solutions" / f"{stem}.ipynb")]
     with concurrent.futures.ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        errors = [error for error in pool.map(execute, stale) if error]
+        errors = [error for error in pool.map(execute, [s for s in stale if s not in alone]) if error]
+    errors += [error for error in map(execute, alone) if error]  # lessons that need both cores
     if errors:
         raise BuildError("\n\n".join(errors))
 

@@ -2,6 +2,7 @@
 
     python tools/colab_stack.py venv                  # build .venv-colab (once; cached on the stack file)
     python tools/colab_stack.py test [PYTEST ARGS]    # every notebook, student and solution, under nbval
+                                                      # (two at a time, as tools/notebook_tests.py runs them)
     python tools/colab_stack.py test --lessons 03 05  # only these lessons
 
 COURSE_COLAB_WORK=DIR puts the run's files in DIR instead of _build/colab (for runs side by side).
@@ -30,6 +31,9 @@ import shutil
 import subprocess
 import sys
 import venv
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import notebook_tests  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 STACK_FILE = ROOT / "tests" / "colab-stack.txt"
@@ -152,19 +156,7 @@ def test(pytest_args, prefixes=()):
     kernels = write_kernel(python, origin, WORK / "jupyter")
     paths = lay_out_notebooks(WORK / "content", prefixes)
     env = {**os.environ, "JUPYTER_PATH": str(kernels), "COURSE_STACK": "colab"}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *map(str, paths),
-        "--nbval-lax",
-        f"--nbval-kernel-name={KERNEL_NAME}",
-        "--nbval-cell-timeout=600",
-        "-p",
-        "no:cacheprovider",
-        *pytest_args,
-    ]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
+    return notebook_tests.run(paths, [f"--nbval-kernel-name={KERNEL_NAME}", *pytest_args], env=env)
 
 
 def main(argv=None):

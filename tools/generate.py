@@ -7,7 +7,9 @@
 A lesson is ``lessons/NN-slug.md``: YAML front matter, then a jupytext Markdown notebook.
 
 * Front matter keys: title, teaching, exercises (minutes), questions, objectives, keypoints, and
-  optionally ``tensorflow: true`` to seed TensorFlow in the setup cell.
+  optionally ``tensorflow: true`` to seed TensorFlow in the setup cell, and ``run_alone: true`` for a
+  lesson that measures parallelism: the tests and the site build then run it with no other notebook
+  beside it (its own worker processes need both cores).
 * Each ``##`` heading starts a slide.
 * In a code cell, lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` are the solution. The
   student notebook replaces them with a stub that runs: every top-level name the solution defines is
@@ -31,7 +33,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FRONT_MATTER_KEYS = {"title", "teaching", "exercises", "questions", "objectives", "keypoints"}
-OPTIONAL_KEYS = {"tensorflow"}
+OPTIONAL_KEYS = {"tensorflow", "run_alone"}
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUB_COMMENT = "# your code here"
 
@@ -56,8 +58,9 @@ def split_front_matter(text, path):
     unknown = set(front) - FRONT_MATTER_KEYS - OPTIONAL_KEYS
     if unknown:
         raise LessonError(f"{path}: front matter has unknown keys {sorted(unknown)}")
-    if not isinstance(front.setdefault("tensorflow", False), bool):
-        raise LessonError(f"{path}: front matter 'tensorflow' must be true or false")
+    for key in ("tensorflow", "run_alone"):
+        if not isinstance(front.setdefault(key, False), bool):
+            raise LessonError(f"{path}: front matter '{key}' must be true or false")
     for key in ("teaching", "exercises"):
         if not isinstance(front[key], int) or front[key] < 0:
             raise LessonError(f"{path}: front matter '{key}' must be whole minutes")
@@ -244,12 +247,19 @@ def build(path, root=ROOT):
                 "exercises": front["exercises"],
                 "version": version,
                 "source": f"lessons/{path.name}",
+                **({"run_alone": True} if front["run_alone"] else {}),
             },
         }
         nb.nbformat, nb.nbformat_minor = 4, 5
         nbformat.validate(nb)
         result.append(nb)
     return tuple(result)
+
+
+def runs_alone(notebook_path):
+    """True for a generated notebook whose lesson says ``run_alone: true``."""
+    metadata = json.loads(pathlib.Path(notebook_path).read_text())["metadata"]
+    return bool(metadata.get("course", {}).get("run_alone"))
 
 
 def dumps(nb):
