@@ -27,12 +27,17 @@ PAGE = ROOT / "CLAIMS.md"
 STACKS = ("pinned", "colab")
 STACK_TITLES = {"pinned": "pinned stack", "colab": "Colab's stack"}
 CLAIM_CALL = re.compile(r"""\bclaim\(\s*["'](\d\d-[a-z0-9-]+)["']""")
+DYNAMIC_CALL = re.compile(r"""\bclaim\(\s*f["']""")
 
 
 def claims_in_lessons():
     """``{name: lesson file}`` for every claim call in the lesson sources."""
     names = {}
     for path in sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md")):
+        if DYNAMIC_CALL.search(path.read_text()):
+            raise SystemExit(
+                f"{path.name}: a claim's name must be a literal string, so the ledger can find it"
+            )
         for name in CLAIM_CALL.findall(path.read_text()):
             if name in names and names[name] != path.name:
                 raise SystemExit(f"claim {name} is made in both {names[name]} and {path.name}")
