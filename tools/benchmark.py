@@ -57,8 +57,9 @@ def render_busy(rows):
     lines = [
         BUSY_HEADING,
         "",
-        "The notebooks whose models use OpenMP (scikit-learn's HistGradientBoosting, LightGBM, XGBoost),",
-        "executed by `make benchmark ARGS=--busy` while one other process spins on one of the two cores.",
+        "Lessons whose libraries start thread pools (HistGradientBoosting, LightGBM and XGBoost use OpenMP;",
+        "Keras uses TensorFlow's), executed by `make benchmark ARGS=--busy` while one other process spins",
+        "on one of the two cores. Their CPU seconds exclude that process.",
         "Every setup cell caps OpenMP, BLAS and TensorFlow at one thread, so such a notebook slows down",
         "by about the share of the core it loses, instead of stalling on threads that wait for each other.",
         "",
