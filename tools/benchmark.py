@@ -159,7 +159,9 @@ def run_suite(commands=("make test", "make course")):
             log = result.stdout + result.stderr
             (ROOT / "_build").mkdir(exist_ok=True)
             (ROOT / "_build" / f"suite-{command.replace(' ', '-')}.log").write_text(log)
-            counts = re.findall(r"^=+ (.*(?:passed|failed|error).*) in [\d.]+s", log, flags=re.MULTILINE)
+            counts = re.findall(
+                r"^(?:=+ )?(\d+ (?:passed|failed|error).*?) in [\d.]+s", log, flags=re.MULTILINE
+            )
             status = "passed" if result.returncode == 0 else f"**FAILED** (exit {result.returncode})"
             rows[command] = (seconds, f"{status}; " + ("; ".join(counts) or "no pytest summary"))
             if (clone / "_build" / "claims").exists():  # the run's claim records, for `make ledger`
