@@ -79,3 +79,16 @@ def test_setup_notebook_caps_blas_and_openmp_threads(monkeypatch):
     pools = threadpool_info()
     assert pools, "threadpoolctl sees no BLAS or OpenMP library"
     assert {pool["num_threads"] for pool in pools} == {1}, pools
+
+
+def test_tensorflow_start_up_lines_are_not_shown():
+    """TensorFlow's C++ start-up lines go to descriptor 2, which Jupyter shows in red under the setup cell."""
+    import subprocess
+
+    from conftest import ROOT
+
+    code = "from utils import setup_notebook; setup_notebook(1, tensorflow=True); print('ready')"
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and "ready" in result.stdout, result.stderr[-2000:]
+    assert "oneDNN" not in result.stderr and "absl" not in result.stderr, result.stderr

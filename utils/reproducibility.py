@@ -34,6 +34,27 @@ def quiet_tensorflow():
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
+def _import_tensorflow_quietly():
+    """Import TensorFlow and Keras with the process's stderr (file descriptor 2) sent to /dev/null.
+
+    Their C++ start-up lines (the absl warning, "oneDNN custom operations are on", "Could not find cuda
+    drivers") are written to descriptor 2 before any log level applies, and Jupyter shows them as red
+    output in the setup cell. Python errors still show: they go through ``sys.stderr``.
+    """
+    import importlib
+
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        importlib.import_module("tensorflow")
+        importlib.import_module("keras")
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def seed_everything(seed, *, tensorflow=None):
     """Seed Python's `random`, NumPy's global generator and, if asked or already imported, TensorFlow.
 
@@ -138,8 +159,6 @@ def setup_notebook(seed=42, *, tensorflow=False, n_threads=1):
 
     plt.rcParams.update(COURSE_STYLE)
     if tensorflow:
-        import importlib
-
-        importlib.import_module("tensorflow")  # imported here, so that its thread pools start capped
+        _import_tensorflow_quietly()  # imported here, so that its thread pools start capped
         cap_threads(n_threads)
     return seed_everything(seed, tensorflow=tensorflow or None)
