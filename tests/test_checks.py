@@ -6,22 +6,22 @@ from utils import check_choice, check_that, check_value
 
 class TestCheckValue:
     def test_stub_is_not_attempted(self, capsys):
-        assert check_value("n", ..., 3) is False
+        assert check_value("n", ..., 3) is None
         assert "not attempted yet" in capsys.readouterr().out
 
     def test_right_answer_passes(self, capsys):
-        assert check_value("n", 3.0000001, 3) is True
+        assert check_value("n", 3.0000001, 3) is None
         assert "correct" in capsys.readouterr().out
 
     def test_right_array_passes(self):
-        assert check_value("w", [1.0, 2.0], np.array([1.0, 2.0])) is True
+        assert check_value("w", [1.0, 2.0], np.array([1.0, 2.0])) is None
 
     def test_wrong_answer_raises_with_hint(self):
         with pytest.raises(AssertionError, match="Hint: count the biases"):
             check_value("n", 4, 3, hint="count the biases")
 
     def test_tolerance_is_respected(self):
-        assert check_value("x", 1.05, 1.0, rtol=0.1) is True
+        assert check_value("x", 1.05, 1.0, rtol=0.1) is None
         with pytest.raises(AssertionError):
             check_value("x", 1.05, 1.0, rtol=0.01)
 
@@ -58,11 +58,12 @@ class TestCheckChoice:
     expected = {"C": "hyperparameter", "coef_": "parameter"}
 
     def test_stub_is_not_attempted(self, capsys):
-        assert check_choice("kinds", ..., self.expected) is False
+        assert check_choice("kinds", ..., self.expected) is None
         assert "not attempted yet" in capsys.readouterr().out
 
-    def test_right_answer_ignores_case_and_spaces(self):
-        assert check_choice("kinds", {"C": " Hyperparameter", "coef_": "PARAMETER"}, self.expected)
+    def test_right_answer_ignores_case_and_spaces(self, capsys):
+        check_choice("kinds", {"C": " Hyperparameter", "coef_": "PARAMETER"}, self.expected)
+        assert capsys.readouterr().out == "kinds: correct\n"
 
     def test_wrong_answer_lists_wrong_keys(self):
         with pytest.raises(AssertionError, match=r"1 of 2 .*\['coef_'\].*Hint: training"):
@@ -74,8 +75,9 @@ class TestCheckChoice:
         with pytest.raises(ValueError, match="missing the keys"):
             check_choice("kinds", {"C": "hyperparameter"}, self.expected)
 
-    def test_string_answers(self):
-        assert check_choice("kind", "Parameter", "parameter")
+    def test_string_answers(self, capsys):
+        check_choice("kind", "Parameter", "parameter")
+        assert capsys.readouterr().out == "kind: correct\n"
         with pytest.raises(AssertionError):
             check_choice("kind", "hyperparameter", "parameter")
 
@@ -90,9 +92,9 @@ class TestCheckChoice:
 
 class TestCheckThat:
     def test_three_outcomes(self, capsys):
-        assert check_that("lr", ..., lambda v: v < 1) is False
+        assert check_that("lr", ..., lambda v: v < 1) is None
         assert "not attempted yet" in capsys.readouterr().out
-        assert check_that("lr", 0.3, lambda v: v < 1) is True
+        assert check_that("lr", 0.3, lambda v: v < 1) is None
         with pytest.raises(AssertionError, match="Hint: smaller"):
             check_that("lr", 3, lambda v: v < 1, hint="smaller")
 

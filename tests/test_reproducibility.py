@@ -92,3 +92,11 @@ def test_tensorflow_start_up_lines_are_not_shown():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0 and "ready" in result.stdout, result.stderr[-2000:]
     assert "oneDNN" not in result.stderr and "absl" not in result.stderr, result.stderr
+
+
+def test_numpy_scalars_print_plainly():
+    setup_notebook(seed=0)
+    try:
+        assert repr({"score": np.float64(0.5), "n": np.int64(3)}) == "{'score': 0.5, 'n': 3}"
+    finally:
+        np.set_printoptions(legacy=False)

@@ -159,18 +159,24 @@ import sys
 
 REPOSITORY, REF = "{repository}", "{ref}"
 if "google.colab" in sys.modules and not pathlib.Path("{folder}").exists():
-    url = os.environ.get("COURSE_REPO_URL", f"https://github.com/{{REPOSITORY}}.git")
+    url = f"https://github.com/{{REPOSITORY}}.git"
+    url = os.environ.get("COURSE_REPO_URL", url)
     subprocess.run(["git", "clone", "--quiet", url, "{folder}"], check=True)
-    subprocess.run(["git", "-C", "{folder}", "checkout", "--quiet", REF], check=True)
+    checkout = ["git", "-C", "{folder}", "checkout", "--quiet", REF]
+    subprocess.run(checkout, check=True)
 here = pathlib.Path.cwd().resolve()
 candidates = [here, *here.parents, here / "{folder}"]
-course_root = next(path for path in candidates if (path / "utils" / "__init__.py").is_file())
+course_root = next(
+    path for path in candidates if (path / "utils" / "__init__.py").is_file()
+)
 sys.path.insert(0, str(course_root))
 
 from utils import colab, setup_notebook  # noqa: E402
 
-colab.install_missing(course_root / "requirements.txt")  # does nothing outside Colab
-SEED = setup_notebook(seed=42, tensorflow={tensorflow})  # seeds, quiet logs, plot style'''
+# installs what Colab lacks; does nothing elsewhere
+colab.install_missing(course_root / "requirements.txt")
+# seeds, thread caps, quiet logs, plot style
+SEED = setup_notebook(seed=42, tensorflow={tensorflow})'''
 
 
 def keypoints_cell(front):

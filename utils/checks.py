@@ -3,9 +3,11 @@
 Every check behaves the same way:
 
 * a blank answer (the stub ``...`` that the student notebook starts with) prints
-  "not attempted yet" and returns False, so the notebook still runs top to bottom;
-* a right answer prints a short confirmation and returns True;
+  "not attempted yet", so the notebook still runs top to bottom;
+* a right answer prints a short confirmation;
 * a wrong answer raises ``AssertionError`` with a hint.
+
+A check returns nothing, so a check on a cell's last line adds no ``True`` or ``False`` under it.
 
 Mistakes in how a check is called (by the lesson author) raise ``TypeError``/``ValueError`` naming the
 argument.
@@ -56,10 +58,7 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
     hint : str
         Shown when the answer is wrong.
 
-    Returns
-    -------
-    bool
-        True if right, False if not attempted. A wrong answer raises ``AssertionError``.
+    A wrong answer raises ``AssertionError``.
     """
     _check_name_and_hint(name, hint)
     for argument, tolerance in (("rtol", rtol), ("atol", atol)):
@@ -69,7 +68,7 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
             raise ValueError(f"{argument} must be >= 0, got {tolerance}")
     expected_array = _as_float_array(expected, "expected")
     if _not_attempted(name, answer):
-        return False
+        return
     answer_array = _as_float_array(answer, "answer")
     if answer_array.shape != expected_array.shape:
         raise ValueError(
@@ -78,7 +77,6 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
     if not np.allclose(answer_array, expected_array, rtol=rtol, atol=atol):
         raise AssertionError(f"{name} = {answer!r} is not right yet. Hint: {hint or 'check your working.'}")
     print(f"{name}: correct")
-    return True
 
 
 def check_choice(name, answer, expected, *, hint=""):
@@ -87,16 +85,13 @@ def check_choice(name, answer, expected, *, hint=""):
     Strings are compared case-insensitively, ignoring surrounding spaces. For a dict, every key of
     ``expected`` must be answered, and the message lists the keys that are wrong.
 
-    Returns
-    -------
-    bool
-        True if right, False if not attempted. A wrong answer raises ``AssertionError``.
+    A wrong answer raises ``AssertionError``.
     """
     _check_name_and_hint(name, hint)
     if not isinstance(expected, (str, dict)):
         raise TypeError(f"expected must be a str or a dict, got {type(expected).__name__}")
     if _not_attempted(name, answer):
-        return False
+        return
     if not isinstance(answer, type(expected)):
         raise TypeError(f"answer for {name} must be a {type(expected).__name__}, got {type(answer).__name__}")
 
@@ -117,7 +112,6 @@ def check_choice(name, answer, expected, *, hint=""):
                 f"Hint: {hint or 'think again.'}"
             )
     print(f"{name}: correct")
-    return True
 
 
 def check_that(name, answer, condition, *, hint=""):
@@ -128,16 +122,13 @@ def check_that(name, answer, condition, *, hint=""):
     condition : callable
         Called as ``condition(answer)``; it returns True when the answer is right.
 
-    Returns
-    -------
-    bool
-        True if right, False if not attempted. A wrong answer raises ``AssertionError``.
+    A wrong answer raises ``AssertionError``.
     """
     _check_name_and_hint(name, hint)
     if not callable(condition):
         raise TypeError(f"condition must be callable, got {type(condition).__name__}")
     if _not_attempted(name, answer):
-        return False
+        return
     try:
         holds = condition(answer)
     except Exception as error:  # the answer has the wrong form: the learner gets the hint, not a traceback
@@ -148,4 +139,3 @@ def check_that(name, answer, condition, *, hint=""):
     if not holds:
         raise AssertionError(f"{name} = {answer!r} does not work yet. Hint: {hint or 'think again.'}")
     print(f"{name}: correct")
-    return True

@@ -127,7 +127,7 @@ def cap_threads(n_threads=1):
 
 
 def setup_notebook(seed=42, *, tensorflow=False, n_threads=1):
-    """Prepare a lesson notebook: quiet logs, thread caps, seeds and the course's plot style.
+    """Prepare a lesson notebook: quiet logs, thread caps, seeds, plain NumPy scalars, the plot style.
 
     Parameters
     ----------
@@ -158,6 +158,8 @@ def setup_notebook(seed=42, *, tensorflow=False, n_threads=1):
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(COURSE_STYLE)
+    # NumPy 2 prints a float in a dict or list as np.float64(0.97); this prints 0.97, as a learner expects
+    np.set_printoptions(legacy="1.25")
     if tensorflow:
         _import_tensorflow_quietly()  # imported here, so that its thread pools start capped
         cap_threads(n_threads)
