@@ -6,6 +6,8 @@ import sys
 
 import numpy as np
 
+from utils._arguments import check_int
+
 COURSE_STYLE = {
     "figure.figsize": (7.0, 4.0),
     "figure.dpi": 100,
@@ -21,11 +23,7 @@ COURSE_STYLE = {
 
 
 def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    return int(seed)
+    return check_int(seed, "seed", minimum=0, maximum=2**32)
 
 
 def quiet_tensorflow():
