@@ -2,6 +2,7 @@
 
 python tools/format_lessons.py            # every lesson
 python tools/format_lessons.py --check    # exit 1 if any lesson would change
+python tools/format_lessons.py 03 07      # only these lessons
 """
 
 import argparse
@@ -44,9 +45,12 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 03 07 (default: all)")
     args = parser.parse_args(argv)
     changed = []
     for path in sorted((ROOT / "lessons").glob("[0-9][0-9]-*.md")):
+        if args.lessons and path.name[:2] not in args.lessons:
+            continue
         text = path.read_text()
         formatted = format_lesson(text)
         if formatted != text:
