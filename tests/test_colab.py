@@ -1,3 +1,4 @@
+import pathlib
 import subprocess
 import sys
 import types
@@ -41,14 +42,20 @@ def test_does_nothing_outside_colab(requirements, monkeypatch):
 def test_on_colab_installs_only_missing_and_pins_protected(requirements, monkeypatch):
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     calls = []
-    monkeypatch.setattr(subprocess, "run", lambda command, check: calls.append(command))
+
+    def fake_pip(command, check):
+        constraints = pathlib.Path(command[command.index("-c") + 1])
+        calls.append((command, constraints.read_text(), constraints))
+
+    monkeypatch.setattr(subprocess, "run", fake_pip)
     installed = colab.install_missing(requirements)
     assert installed == ["not-a-real-package-xyz==1.0"]
-    (command,) = calls
+    ((command, constraints, constraint_file),) = calls
     assert command[-1] == "not-a-real-package-xyz==1.0"
+    assert "--quiet" in command
     assert not any(part.startswith(("tensorflow", "numpy", "keras")) for part in command)
-    constraints = open(command[command.index("-c") + 1]).read()
     assert f"numpy=={colab.installed_version('numpy')}" in constraints
+    assert not constraint_file.exists(), "the constraints file is left behind"
 
 
 def test_bad_requirements_path(tmp_path):

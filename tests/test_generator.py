@@ -69,6 +69,53 @@ def test_stub_sets_every_defined_name_to_ellipsis():
     assert stub_for(["print(1)"], "x") == ["pass  # your code here"]
 
 
+def test_stub_ignores_names_that_are_only_read():
+    # a subscript or attribute target binds no new name: `results` and `name` stay the learner's
+    assert stub_for(["results[name] = 1", "self.x = 2"], "x") == ["pass  # your code here"]
+
+
+def test_stub_covers_loops_with_and_walrus_but_not_local_names():
+    block = [
+        "for fold in range(3):",
+        "    score = fold",
+        "with open('f') as handle:",
+        "    pass",
+        "if (best := 3) > 2:",
+        "    squares = [k * k for k in range(3)]",
+        "def f(a):",
+        "    local = a",
+        "import math",
+    ]
+    assert stub_for(block, "x")[1:] == [
+        "fold = ...",
+        "score = ...",
+        "handle = ...",
+        "best = ...",
+        "squares = ...",
+        "f = ...",
+    ]
+
+
+def test_named_answers_hide_the_intermediate_names():
+    source = "# BEGIN SOLUTION stub: report\nmodel = 1\nreport = model + 1\n# END SOLUTION"
+    student, solution = split_solution(source, "p")
+    assert student == "# your code here\nreport = ..."
+    assert "model = 1" in solution
+
+
+@pytest.mark.parametrize(
+    ("begin", "message"),
+    [
+        ("# BEGIN SOLUTION stub: missing", "never binds"),
+        ("# BEGIN SOLUTION stub: 1x", "must list Python names"),
+        ("# BEGIN SOLUTION please", "not '# BEGIN SOLUTION please'"),
+    ],
+)
+def test_bad_named_answers(begin, message):
+    with pytest.raises(LessonError, match=message):
+        split_solution(f"{begin}\nreport = 1\n# END SOLUTION", "lesson.md")
+
+
 def test_split_solution_keeps_code_outside_the_block():
     student, solution = split_solution("x = 1\n# BEGIN SOLUTION\ny = x\n# END SOLUTION\nprint(y)", "p")
     assert student == "x = 1\n# your code here\ny = ...\nprint(y)"

@@ -1,6 +1,10 @@
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from utils import plot_curves, plot_history
 
@@ -44,3 +48,12 @@ def test_plot_history_errors():
         plot_history({"loss": [1]}, metrics="accuracy")
     with pytest.raises(TypeError, match="history"):
         plot_history([1, 2, 3])
+    with pytest.raises(ValueError, match="at least one metric"):
+        plot_history({"loss": [1]}, metrics=())
+
+
+def test_importing_utils_does_not_load_pyplot():
+    # worker processes import utils; pyplot would start a GUI backend in each of them
+    code = "import sys, utils, utils.search; print('matplotlib.pyplot' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

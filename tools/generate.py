@@ -12,8 +12,10 @@ A lesson is ``lessons/NN-slug.md``: YAML front matter, then a jupytext Markdown 
   beside it (its own worker processes need both cores).
 * Each ``##`` heading starts a slide.
 * In a code cell, lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` are the solution. The
-  student notebook replaces them with a stub that runs: every top-level name the solution defines is
-  set to ``...`` (which the exercise checks read as "not attempted yet").
+  student notebook replaces them with a stub that runs: every top-level name the solution binds is
+  set to ``...`` (which the exercise checks read as "not attempted yet"). Where the solution needs
+  intermediate names that would give it away, ``# BEGIN SOLUTION stub: answer, other`` stubs only
+  the names listed.
 * A cell tagged ``solution`` appears only in the solution notebook.
 
 Output is byte-stable: no outputs, fixed cell ids, sorted keys.
@@ -70,45 +72,83 @@ def split_front_matter(text, path):
     return front, text[match.end() :]
 
 
-def stub_for(solution_lines, path):
-    """The student version of a solution block: each top-level name it defines, set to `...`."""
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def bound_names(tree):
+    """Names a block binds at top level, in order: assignment, loop and `with` targets, defs."""
+    names = []
+
+    def visit(node):
+        if isinstance(node, SCOPES):
+            if not isinstance(node, ast.Lambda):
+                names.append(node.name)
+            return  # names bound inside a def or class are local to it
+        if isinstance(node, COMPREHENSIONS):
+            return  # so are a comprehension's loop variables
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for statement in tree.body:
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            visit(statement)
+    return list(dict.fromkeys(names))
+
+
+def stub_for(solution_lines, path, answers=None):
+    """The student version of a solution block: its answer names, set to `...`.
+
+    ``answers`` names them (from ``# BEGIN SOLUTION stub: a, b``); by default every name the block
+    binds at top level is stubbed, which gives the solution's intermediate names away when there are
+    several.
+    """
     source = "\n".join(solution_lines)
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
         raise LessonError(f"{path}: a solution block does not parse: {error}") from error
-    names = []
-    for node in tree.body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        for target in targets:
-            names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    names = list(dict.fromkeys(names))
+    names = bound_names(tree)
+    if answers is not None:
+        unbound = [name for name in answers if name not in names]
+        if unbound:
+            raise LessonError(f"{path}: '{BEGIN} stub:' names {unbound}, which the block never binds")
+        names = answers
     if not names:
         return [f"pass  {STUB_COMMENT}"]
     return [STUB_COMMENT] + [f"{name} = ..." for name in names]
 
 
+def parse_begin(stripped, path):
+    """The answer names of a ``# BEGIN SOLUTION [stub: a, b]`` line, or None when it lists none."""
+    rest = stripped[len(BEGIN) :].strip()
+    if not rest:
+        return None
+    if not rest.startswith("stub:"):
+        raise LessonError(f"{path}: write '{BEGIN}' or '{BEGIN} stub: name, ...', not {stripped!r}")
+    answers = [name.strip() for name in rest[len("stub:") :].split(",")]
+    if not answers or not all(name.isidentifier() for name in answers):
+        raise LessonError(f"{path}: '{stripped}' must list Python names, separated by commas")
+    return answers
+
+
 def split_solution(source, path):
     """Return (student_source, solution_source) for one code cell."""
-    student, solution, block = [], [], None
+    student, solution, block, answers = [], [], None, None
     for line in source.splitlines():
         stripped = line.strip()
-        if stripped == BEGIN:
+        if stripped.startswith(BEGIN):
             if block is not None:
                 raise LessonError(f"{path}: nested '{BEGIN}'")
             if line != stripped:
                 raise LessonError(f"{path}: '{BEGIN}' must not be indented")
-            block = []
+            block, answers = [], parse_begin(stripped, path)
         elif stripped == END:
             if block is None:
                 raise LessonError(f"{path}: '{END}' without '{BEGIN}'")
-            student.extend(stub_for(block, path))
+            student.extend(stub_for(block, path, answers))
             solution.extend(block)
             block = None
         elif block is not None:
@@ -166,9 +206,11 @@ if "google.colab" in sys.modules and not pathlib.Path("{folder}").exists():
     subprocess.run(checkout, check=True)
 here = pathlib.Path.cwd().resolve()
 candidates = [here, *here.parents, here / "{folder}"]
-course_root = next(
-    path for path in candidates if (path / "utils" / "__init__.py").is_file()
-)
+marker = pathlib.Path("utils", "__init__.py")
+found = [path for path in candidates if (path / marker).is_file()]
+if not found:
+    raise FileNotFoundError("Open this notebook inside the course folder.")
+course_root = found[0]
 sys.path.insert(0, str(course_root))
 
 from utils import colab, setup_notebook  # noqa: E402

@@ -90,11 +90,12 @@ def install_missing(requirements_path, *, force=False, quiet=True):
         return []
     requirements = [f"{name}=={version}" for name, version in sorted(missing.items())]
     constraints = [f"{name}=={installed_version(name)}" for name in PROTECTED if installed_version(name)]
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraint_file:
-        constraint_file.write("\n".join(constraints) + "\n")
-    command = [sys.executable, "-m", "pip", "install", "-c", constraint_file.name, *requirements]
-    if quiet:
-        command.insert(4, "--quiet")
+    options = ["--quiet"] if quiet else []
     print("Installing what this runtime lacks:", ", ".join(requirements))
-    subprocess.run(command, check=True)
+    with tempfile.TemporaryDirectory() as folder:
+        constraint_file = pathlib.Path(folder, "constraints.txt")
+        constraint_file.write_text("\n".join(constraints) + "\n")
+        command = [sys.executable, "-m", "pip", "install", *options]
+        command += ["-c", str(constraint_file), *requirements]
+        subprocess.run(command, check=True)
     return requirements

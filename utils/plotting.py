@@ -1,6 +1,5 @@
-"""Plotting helpers shared by several lessons."""
+"""Plotting helpers shared by several lessons. pyplot is imported only when something is drawn."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 
@@ -33,6 +32,8 @@ def plot_curves(x, curves, *, xlabel, ylabel, title, logx=False, logy=False, ax=
         if np.shape(values) != x.shape:
             raise ValueError(f"curves[{label!r}] has shape {np.shape(values)}, but x has shape {x.shape}")
     if ax is None:
+        import matplotlib.pyplot as plt
+
         _, ax = plt.subplots()
     for label, values in curves.items():
         ax.plot(x, values, marker=marker, label=label)
@@ -60,6 +61,8 @@ def plot_history(history, *, metrics=("loss",), title="Training history", ax=Non
         raise TypeError(f"history must be a Keras History or a dict, got {type(history).__name__}")
     if isinstance(metrics, str):
         metrics = (metrics,)
+    if not metrics:
+        raise ValueError("metrics must name at least one metric, e.g. metrics=('loss',)")
     curves = {}
     for metric in metrics:
         if metric not in logs:

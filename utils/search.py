@@ -9,7 +9,6 @@
 
 import functools
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 #: Search space of ``svc_digits_objective``: name -> (low, high), both in log10 units.
@@ -55,6 +54,8 @@ def plot_anytime(curves, *, xlabel, ylabel, title, budget=None, ax=None, band=(2
     if not 0 <= low < high <= 100:
         raise ValueError(f"band must be two percentiles with 0 <= low < high <= 100, got {band}")
     if ax is None:
+        import matplotlib.pyplot as plt
+
         _, ax = plt.subplots()
     for name, runs in curves.items():
         runs = np.asarray(runs, dtype=float)
@@ -76,7 +77,7 @@ def plot_anytime(curves, *, xlabel, ylabel, title, budget=None, ax=None, band=(2
     return ax
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=8)  # lesson 07 alternates between fidelities
 def _digits_training_subset(n_samples):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
