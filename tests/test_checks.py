@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from utils import check_choice, check_that, check_value
+from utils.checks import MAX_SHOWN, show
 
 
 class TestCheckValue:
@@ -25,13 +26,25 @@ class TestCheckValue:
         with pytest.raises(AssertionError):
             check_value("x", 1.05, 1.0, rtol=0.01)
 
-    def test_wrong_shape_names_answer(self):
-        with pytest.raises(ValueError, match="answer for w has shape"):
-            check_value("w", [1.0, 2.0, 3.0], [1.0, 2.0])
+    def test_wrong_shape_is_a_hint_not_a_traceback(self):
+        with pytest.raises(
+            AssertionError, match=r"has shape \(3,\); it should have shape \(2,\)\. Hint: one per"
+        ):
+            check_value("w", [1.0, 2.0, 3.0], [1.0, 2.0], hint="one per feature")
+        with pytest.raises(AssertionError, match="it should have a single number"):
+            check_value("n", [3, 3], 3)
 
-    def test_text_answer_is_type_error(self):
-        with pytest.raises(TypeError, match="answer must be a number"):
-            check_value("n", "three", 3)
+    @pytest.mark.parametrize(
+        ("answer", "kind"), [("three", "a str"), (None, r"nothing \(None\)"), ({"n": 3}, "a dict")]
+    )
+    def test_answer_of_the_wrong_type_gets_the_hint(self, answer, kind):
+        with pytest.raises(AssertionError, match=f"is {kind}; it should be a number. Hint: count"):
+            check_value("n", answer, 3, hint="count")
+
+    def test_message_never_shows_the_expected_value(self):
+        with pytest.raises(AssertionError) as raised:
+            check_value("n", 41, 1234)
+        assert "1234" not in str(raised.value)
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "argument"),
@@ -72,8 +85,28 @@ class TestCheckChoice:
             )
 
     def test_missing_key(self):
-        with pytest.raises(ValueError, match="missing the keys"):
+        with pytest.raises(AssertionError, match=r"missing the keys \['coef_'\]\. Answer every item"):
             check_choice("kinds", {"C": "hyperparameter"}, self.expected)
+
+    def test_misspelt_key_suggests_the_item(self):
+        answer = {"C": "hyperparameter", "coef": "parameter"}
+        with pytest.raises(AssertionError, match=r"'coef' \(did you mean 'coef_'\?\)"):
+            check_choice("kinds", answer, self.expected)
+
+    def test_answer_outside_the_choices_offered(self):
+        answer = {"C": "hyper-parameter", "coef_": "parameter"}
+        choices = ["parameter", "hyperparameter"]
+        with pytest.raises(AssertionError, match=r"answers for \['C'\] are not among the answers offered"):
+            check_choice("kinds", answer, self.expected, choices=choices)
+        with pytest.raises(AssertionError, match="is not one of the answers offered"):
+            check_choice("kind", "hyper parameter", "parameter", choices=choices)
+        with pytest.raises(TypeError, match="choices"):
+            check_choice("kind", "parameter", "parameter", choices="parameter")
+
+    def test_wrong_answers_do_not_reveal_the_right_ones(self):
+        with pytest.raises(AssertionError) as raised:
+            check_choice("kinds", {"C": "parameter", "coef_": "parameter"}, self.expected)
+        assert "hyperparameter" not in str(raised.value)
 
     def test_string_answers(self, capsys):
         check_choice("kind", "Parameter", "parameter")
@@ -82,8 +115,12 @@ class TestCheckChoice:
             check_choice("kind", "hyperparameter", "parameter")
 
     def test_wrong_answer_type(self):
-        with pytest.raises(TypeError, match="answer for kinds must be a dict"):
+        with pytest.raises(
+            AssertionError, match=r"is a list; it should be a dict with the keys \['C', 'coef_'\]"
+        ):
             check_choice("kinds", ["C"], self.expected)
+        with pytest.raises(AssertionError, match="is a int; it should be a string"):
+            check_choice("kind", 3, "parameter")
 
     def test_bad_expected(self):
         with pytest.raises(TypeError, match="expected"):
@@ -108,3 +145,30 @@ def test_check_that_turns_a_failing_condition_into_the_hint():
 
     with pytest.raises(AssertionError, match=r"could not be checked \(KeyError: 'b'\)\. Hint: use the key b"):
         check_that("answer", {"a": 1}, lambda answer: answer["b"] > 0, hint="use the key b")
+
+
+class TestShow:
+    def test_numbers_print_plainly(self):
+        assert show({"score": np.float64(0.973456789), "n": np.int64(3), "ok": np.bool_(True)}) == (
+            "{'score': 0.973457, 'n': 3, 'ok': True}"
+        )
+
+    def test_objects_print_as_what_they_are(self):
+        from scipy import stats
+
+        assert show(stats.loguniform(1e-3, 1e1)) == "loguniform(0.001, 10)"
+        assert show(stats.uniform(loc=0, scale=2)) == "uniform(loc=0, scale=2)"
+        assert show(len) == "the function len"
+        assert show(object()) == "a object"
+        assert show(np.arange(3)) == "[0, 1, 2]"
+
+    def test_long_answers_are_cut(self):
+        text = show(list(range(1000)))
+        assert len(text) == MAX_SHOWN and text.endswith("…")
+
+    def test_check_that_shows_a_function_answer_readably(self):
+        def report():
+            pass
+
+        with pytest.raises(AssertionError, match="report = the function report does not work yet"):
+            check_that("report", report, lambda answer: False)

@@ -5,17 +5,55 @@ Every check behaves the same way:
 * a blank answer (the stub ``...`` that the student notebook starts with) prints
   "not attempted yet", so the notebook still runs top to bottom;
 * a right answer prints a short confirmation;
-* a wrong answer raises ``AssertionError`` with a hint.
+* a wrong answer raises ``AssertionError`` with a hint. So does an answer of the wrong form (a
+  string where a number belongs, a missing or misspelt key): the learner reads what to change, in
+  the exercise's terms, never a traceback from inside `utils`.
 
 A check returns nothing, so a check on a cell's last line adds no ``True`` or ``False`` under it.
+Messages show the learner's answer readably (see `show`) and never the expected answer.
 
 Mistakes in how a check is called (by the lesson author) raise ``TypeError``/``ValueError`` naming the
 argument.
 """
 
+import difflib
 import numbers
 
 import numpy as np
+
+MAX_SHOWN = 120  # characters of an answer shown in a message
+
+
+def show(value):
+    """A short, readable rendering of an answer for a message: no ``np.float64(...)``, no addresses."""
+    if isinstance(value, (bool, np.bool_)):
+        text = str(bool(value))
+    elif isinstance(value, numbers.Integral):
+        text = str(int(value))
+    elif isinstance(value, numbers.Real):
+        text = f"{float(value):.6g}"
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{show(key)}: {show(item)}" for key, item in value.items()) + "}"
+    elif isinstance(value, (list, tuple)):
+        items = ", ".join(show(item) for item in value)
+        text = f"[{items}]" if isinstance(value, list) else f"({items}{',' if len(value) == 1 else ''})"
+    elif isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=4, threshold=10, separator=", ")
+    elif hasattr(value, "dist") and hasattr(value, "args"):  # a frozen scipy.stats distribution
+        arguments = [show(item) for item in value.args]
+        arguments += [f"{key}={show(item)}" for key, item in value.kwds.items()]
+        text = f"{value.dist.name}({', '.join(arguments)})"
+    elif callable(value) and hasattr(value, "__name__"):
+        text = f"the function {value.__name__}"
+    else:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def _kind(value):
+    return "nothing (None)" if value is None else f"a {type(value).__name__}"
 
 
 def _not_attempted(name, answer):
@@ -32,14 +70,18 @@ def _check_name_and_hint(name, hint):
         raise TypeError(f"hint must be a str, got {type(hint).__name__}")
 
 
-def _as_float_array(value, argument):
+def _wrong(name, answer, problem, hint, default):
+    return AssertionError(f"{name} = {show(answer)} {problem}. Hint: {hint or default}")
+
+
+def _as_float_array(value):
+    """The value as a float array, or None when it is not a number or an array of numbers."""
     if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise TypeError(f"{argument} must be a number or an array of numbers, got {type(value).__name__}")
+        return None
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{argument} must be a number or an array of numbers, got {value!r}") from error
-    return array
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
 
 
 def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
@@ -66,51 +108,92 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
             raise TypeError(f"{argument} must be a real number, got {type(tolerance).__name__}")
         if tolerance < 0:
             raise ValueError(f"{argument} must be >= 0, got {tolerance}")
-    expected_array = _as_float_array(expected, "expected")
+    expected_array = _as_float_array(expected)
+    if expected_array is None:
+        raise TypeError(f"expected must be a number or an array of numbers, got {type(expected).__name__}")
     if _not_attempted(name, answer):
         return
-    answer_array = _as_float_array(answer, "answer")
+    answer_array = _as_float_array(answer)
+    if answer_array is None:
+        wanted = "a number" if expected_array.ndim == 0 else "an array of numbers"
+        raise _wrong(name, answer, f"is {_kind(answer)}; it should be {wanted}", hint, "check your working.")
     if answer_array.shape != expected_array.shape:
-        raise ValueError(
-            f"answer for {name} has shape {answer_array.shape}, expected shape {expected_array.shape}"
-        )
+        wanted = "a single number" if expected_array.ndim == 0 else f"shape {expected_array.shape}"
+        problem = f"has shape {answer_array.shape}; it should have {wanted}"
+        raise _wrong(name, answer, problem, hint, "check your working.")
     if not np.allclose(answer_array, expected_array, rtol=rtol, atol=atol):
-        raise AssertionError(f"{name} = {answer!r} is not right yet. Hint: {hint or 'check your working.'}")
+        raise _wrong(name, answer, "is not right yet", hint, "check your working.")
     print(f"{name}: correct")
 
 
-def check_choice(name, answer, expected, *, hint=""):
+def _unknown_key_message(key, expected):
+    close = difflib.get_close_matches(str(key), [str(item) for item in expected], n=1, cutoff=0.6)
+    return f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
+
+
+def check_choice(name, answer, expected, *, choices=None, hint=""):
     """Check a categorical answer: a string, or a dict mapping items to strings.
 
     Strings are compared case-insensitively, ignoring surrounding spaces. For a dict, every key of
-    ``expected`` must be answered, and the message lists the keys that are wrong.
+    ``expected`` must be answered, and the message lists the keys that are wrong (never their right
+    values). A misspelt key gets its own message, with the nearest item.
+
+    ``choices``, the answers the exercise offers (e.g. ``["parameter", "hyperparameter"]``), lets an
+    answer that is none of them (a typo such as "hyper-parameter") get its own message too.
 
     A wrong answer raises ``AssertionError``.
     """
     _check_name_and_hint(name, hint)
     if not isinstance(expected, (str, dict)):
         raise TypeError(f"expected must be a str or a dict, got {type(expected).__name__}")
+    if choices is not None and (
+        isinstance(choices, str) or not all(isinstance(choice, str) for choice in choices)
+    ):
+        raise TypeError("choices must be a list of strings")
     if _not_attempted(name, answer):
         return
-    if not isinstance(answer, type(expected)):
-        raise TypeError(f"answer for {name} must be a {type(expected).__name__}, got {type(answer).__name__}")
 
     def normalise(value):
         return value.strip().lower() if isinstance(value, str) else value
 
+    offered = None if choices is None else [normalise(choice) for choice in choices]
+
     if isinstance(expected, str):
-        if normalise(answer) != normalise(expected):
-            raise AssertionError(f"{name} = {answer!r} is not right yet. Hint: {hint or 'think again.'}")
-    else:
-        missing = [key for key in expected if key not in answer]
-        if missing:
-            raise ValueError(f"answer for {name} is missing the keys {missing}")
-        wrong = [key for key in expected if normalise(answer[key]) != normalise(expected[key])]
-        if wrong:
-            raise AssertionError(
-                f"{name}: {len(wrong)} of {len(expected)} are not right yet: {wrong}. "
-                f"Hint: {hint or 'think again.'}"
+        if not isinstance(answer, str):
+            raise _wrong(name, answer, f"is {_kind(answer)}; it should be a string", hint, "think again.")
+        if offered is not None and normalise(answer) not in offered:
+            raise _wrong(
+                name, answer, f"is not one of the answers offered: {choices}", hint, "check the spelling."
             )
+        if normalise(answer) != normalise(expected):
+            raise _wrong(name, answer, "is not right yet", hint, "think again.")
+        print(f"{name}: correct")
+        return
+    if not isinstance(answer, dict):
+        problem = f"is {_kind(answer)}; it should be a dict with the keys {list(expected)}"
+        raise _wrong(name, answer, problem, hint, "think again.")
+    unknown = [key for key in answer if key not in expected]
+    missing = [key for key in expected if key not in answer]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(
+                "has keys that are not items here: "
+                + ", ".join(_unknown_key_message(k, expected) for k in unknown)
+            )
+        if missing:
+            parts.append(f"is missing the keys {missing}")
+        raise AssertionError(f"{name} {' and '.join(parts)}. Answer every item, spelt as in the exercise.")
+    off_list = [] if offered is None else [key for key in expected if normalise(answer[key]) not in offered]
+    if off_list:
+        raise AssertionError(
+            f"{name}: the answers for {off_list} are not among the answers offered; each is one of {choices}."
+        )
+    wrong = [key for key in expected if normalise(answer[key]) != normalise(expected[key])]
+    if wrong:
+        raise AssertionError(
+            f"{name}: {len(wrong)} of {len(expected)} are not right yet: {wrong}. Hint: {hint or 'think again.'}"
+        )
     print(f"{name}: correct")
 
 
@@ -120,7 +203,8 @@ def check_that(name, answer, condition, *, hint=""):
     Parameters
     ----------
     condition : callable
-        Called as ``condition(answer)``; it returns True when the answer is right.
+        Called as ``condition(answer)``; it returns True when the answer is right. An exception in it
+        (an answer of the wrong form) gives the learner the hint, not a traceback.
 
     A wrong answer raises ``AssertionError``.
     """
@@ -132,10 +216,8 @@ def check_that(name, answer, condition, *, hint=""):
     try:
         holds = condition(answer)
     except Exception as error:  # the answer has the wrong form: the learner gets the hint, not a traceback
-        raise AssertionError(
-            f"{name} = {answer!r} could not be checked ({type(error).__name__}: {error}). "
-            f"Hint: {hint or 'think again.'}"
-        ) from None
+        problem = f"could not be checked ({type(error).__name__}: {error})"
+        raise _wrong(name, answer, problem, hint, "think again.") from None
     if not holds:
-        raise AssertionError(f"{name} = {answer!r} does not work yet. Hint: {hint or 'think again.'}")
+        raise _wrong(name, answer, "does not work yet", hint, "think again.")
     print(f"{name}: correct")
