@@ -21,7 +21,7 @@ CLAIMS_DIR := $(CURDIR)/_build/claims
 # `make claims LESSONS="03 05"` re-measures only these lessons.
 LESSONS ?=
 
-.PHONY: env colab-env system notebooks test unit course claims ledger benchmark lint format clean
+.PHONY: setup doctor env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ $(VENV)/.installed: requirements.txt
 site/node_modules/.installed: site/package.json site/package-lock.json
 	npm ci --prefix site --no-audit --no-fund --loglevel=error
 	touch $@
+
+setup: $(VENV)/.installed  ## what a learner needs: the course's Python packages in .venv
+
+doctor: setup  ## is this machine ready for the course? (versions, disk, memory, TensorFlow, data)
+	$(PY) -m utils.doctor
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 
