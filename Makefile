@@ -21,7 +21,7 @@ CLAIMS_DIR := $(CURDIR)/_build/claims
 # `make claims LESSONS="03 05"` re-measures only these lessons.
 LESSONS ?=
 
-.PHONY: setup doctor env colab-env system notebooks test unit course claims ledger benchmark lint format clean
+.PHONY: setup doctor assignments grade env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ setup: $(VENV)/.installed  ## what a learner needs: the course's Python packages
 
 doctor: setup  ## is this machine ready for the course? (versions, disk, memory, TensorFlow, data)
 	$(PY) -m utils.doctor
+
+assignments: env  ## graded assignments (Otter) from the lessons -> _build/assignments/ (LESSONS="01 02")
+	$(PY) tools/assignments.py build $(LESSONS)
+
+# `make grade SUBMISSIONS=folder [GRADES=folder]`: one sub-folder per learner, or learner-NN-slug.ipynb files
+GRADES ?= _build/grades
+grade: env  ## grade a folder of learners' notebooks offline -> $(GRADES)/scores.csv and feedback/
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=folder]"; exit 2; }
+	$(PY) tools/assignments.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 

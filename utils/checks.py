@@ -16,12 +16,36 @@ Mistakes in how a check is called (by the lesson author) raise ``TypeError``/``V
 argument.
 """
 
+import contextlib
 import difflib
 import numbers
 
 import numpy as np
 
 MAX_SHOWN = 120  # characters of an answer shown in a message
+_grading = False  # True inside `grading()`: a blank answer then fails, as an autograder needs
+
+
+@contextlib.contextmanager
+def grading():
+    """Inside this block a blank answer (``...``) fails its check instead of printing "not attempted"."""
+    global _grading
+    previous, _grading = _grading, True
+    try:
+        yield
+    finally:
+        _grading = previous
+
+
+def run_checks(sources, env):
+    """Run an exercise's check cells (their source code) in a notebook's namespace, in grading mode.
+
+    The autograder's hidden tests call this (see tools/assignments.py): the checks a learner saw,
+    now with a blank answer counted as wrong.
+    """
+    with grading():
+        for source in sources:
+            exec(compile(source, "<exercise check>", "exec"), env)
 
 
 def show(value):
@@ -58,6 +82,8 @@ def _kind(value):
 
 def _not_attempted(name, answer):
     if answer is Ellipsis:
+        if _grading:
+            raise AssertionError(f"{name} was not attempted: it is still `...`.")
         print(f"{name}: not attempted yet")
         return True
     return False
