@@ -87,10 +87,7 @@ def claim(
     contradicts : bool
         True when the claim shows that its source's statement does not replicate here.
 
-    Returns
-    -------
-    float
-        The margin.
+    Nothing is returned: the printed line shows the margin.
     """
     if not isinstance(name, str) or not NAME.match(name):
         raise ValueError(f"name must look like '03-schedules-calmer' (lesson number first), got {name!r}")
@@ -144,4 +141,4 @@ def claim(
                 f"the course asks for at least {MARGIN_FLOOR:.0%}. Measure it over more seeds, or claim less."
             )
     print(f"claim {name}: {_format(measured)} ({bounds}; margin {margin:.0%})")
-    return margin
+    # nothing returned, so a claim on a cell's last line adds no bare number under it
