@@ -8,8 +8,8 @@
 # 3. creates the login role and the database the tests use, if they do not exist;
 # 4. checks that the tests' URL really connects, over TCP with the password.
 # Idempotent: a second run changes nothing. The tests read the URL from COURSE_POSTGRES_URL and default
-# to postgresql://course:course@localhost:5432/course_test, which is what this script provides on the
-# default port.
+# to postgresql+psycopg2://course:course@localhost:5432/course_test (utils.workers.POSTGRES_URL), which
+# is what this script provides on the default port. Lesson 13 runs it when USE_POSTGRES is on.
 set -euo pipefail
 
 DB_USER=course
@@ -66,7 +66,7 @@ if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" !
   as_postgres createdb --port "$PORT" --owner "$DB_USER" "$DB_NAME"
 fi
 
-URL="postgresql://$DB_USER:$DB_PASSWORD@localhost:$PORT/$DB_NAME"
+URL="postgresql+psycopg2://$DB_USER:$DB_PASSWORD@localhost:$PORT/$DB_NAME"
 PGPASSWORD=$DB_PASSWORD psql "host=localhost port=$PORT user=$DB_USER dbname=$DB_NAME" --no-psqlrc -qtA \
   -c "SELECT 1" >/dev/null || die "cannot connect as $DB_USER over TCP; check pg_hba.conf of cluster $VERSION/$CLUSTER"
 
