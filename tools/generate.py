@@ -16,18 +16,36 @@ A lesson is ``lessons/NN-slug.md``: YAML front matter, then a jupytext Markdown 
   set to ``...`` (which the exercise checks read as "not attempted yet"). Where the solution needs
   intermediate names that would give it away, ``# BEGIN SOLUTION stub: answer, other`` stubs only
   the names listed.
+  ``# BEGIN SOLUTION fill: answer`` keeps the keys of a dict literal and stubs its values
+  (``{"item": ..., ...}``), so a classification exercise lists its items for the learner.
 * A cell tagged ``solution`` appears only in the solution notebook.
+* A code cell tagged ``mistake``, inside an exercise, is in neither notebook: it is a wrong answer that
+  `tests/test_exercises.py` runs against the exercise's checks. Its first line is
+  ``# mistake: what the learner did -> "words the check's message must contain"``.
+* A Markdown cell tagged ``instructor`` (``<!-- #region tags=["instructor"] -->``) holds the
+  instructor notes: they are in the solution notebook and on the site, never in the student notebook.
+* A Markdown cell that is only a ```` ```{quiz} ```` block becomes a code cell that shows the quiz,
+  and the block goes to ``utils/quizzes/NN-slug.json``, out of the learner's sight. The block is YAML:
+  ``questions`` (3 to 5, in jupyterquiz's format, every answer with a feedback) and ``values``, Python
+  expressions evaluated in the lesson's namespace when the quiz is shown. A ``{name}`` in a question,
+  an answer, a feedback or a numeric value is filled from ``values``, so a number comes from the
+  executed lesson, never typed by hand; a numeric question's right value must come that way.
+* ``stored_answer("NN", "name")`` in a check cell reads the answer to ``name`` from
+  ``utils/answers/NN-slug.json``, which the generator writes from the solution's literal: as salted
+  hashes, so the answer is neither in the notebook nor readable in the file.
 
 Output is byte-stable: no outputs, fixed cell ids, sorted keys.
 """
 
 import argparse
 import ast
+import hashlib
 import json
 import pathlib
 import re
 import sys
 import tomllib
+import typing
 
 import jupytext
 import nbformat
@@ -38,6 +56,12 @@ FRONT_MATTER_KEYS = {"title", "teaching", "exercises", "questions", "objectives"
 OPTIONAL_KEYS = {"tensorflow", "run_alone"}
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 STUB_COMMENT = "# your code here"
+FILL_COMMENT = "# your answer: replace each ... below"
+MISTAKE = re.compile(r'^# mistake: (?P<what>\S.*?) -> "(?P<expect>[^"]+)"$')
+QUIZ_BLOCK = re.compile(r"^```\{quiz\}\n(?P<yaml>.*)\n```\s*\Z", re.DOTALL | re.MULTILINE)
+QUIZ_TYPES = {"multiple_choice", "many_choice", "numeric"}
+STORED_ANSWER = re.compile(r'stored_answer\(\s*"(?P<lesson>\d\d)",\s*"(?P<name>\w+)"\s*\)')
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?:[:!][^{}]*)?\}")
 
 
 class LessonError(ValueError):
@@ -115,6 +139,8 @@ def stub_for(solution_lines, path, answers=None):
         unbound = [name for name in answers if name not in names]
         if unbound:
             raise LessonError(f"{path}: '{BEGIN} stub:' names {unbound}, which the block never binds")
+        if isinstance(answers, Fill):
+            return fill_stub(tree, answers, path)
         names = answers
     if not names:
         return [f"pass  {STUB_COMMENT}"]
@@ -122,16 +148,48 @@ def stub_for(solution_lines, path, answers=None):
 
 
 def parse_begin(stripped, path):
-    """The answer names of a ``# BEGIN SOLUTION [stub: a, b]`` line, or None when it lists none."""
+    """The answer names of a ``# BEGIN SOLUTION [stub: a, b | fill: a]`` line, or None when it lists none.
+
+    For ``fill:``, the names come back as a ``Fill`` list: their dict keys are kept in the stub.
+    """
     rest = stripped[len(BEGIN) :].strip()
     if not rest:
         return None
-    if not rest.startswith("stub:"):
-        raise LessonError(f"{path}: write '{BEGIN}' or '{BEGIN} stub: name, ...', not {stripped!r}")
-    answers = [name.strip() for name in rest[len("stub:") :].split(",")]
+    kind = next((kind for kind in ("stub:", "fill:") if rest.startswith(kind)), None)
+    if kind is None:
+        raise LessonError(
+            f"{path}: write '{BEGIN}', '{BEGIN} stub: name, ...' or '{BEGIN} fill: name', not {stripped!r}"
+        )
+    answers = [name.strip() for name in rest[len(kind) :].split(",")]
     if not answers or not all(name.isidentifier() for name in answers):
         raise LessonError(f"{path}: '{stripped}' must list Python names, separated by commas")
-    return answers
+    return Fill(answers) if kind == "fill:" else answers
+
+
+class Fill(list):
+    """Answer names whose dict keys the student stub keeps (``# BEGIN SOLUTION fill: name``)."""
+
+
+def fill_stub(tree, names, path):
+    """``name = {"key": ..., ...}`` for each name, from the dict literal the solution assigns to it."""
+    lines = [FILL_COMMENT]
+    for name in names:
+        values = [
+            statement.value
+            for statement in tree.body
+            if isinstance(statement, ast.Assign)
+            and any(isinstance(target, ast.Name) and target.id == name for target in statement.targets)
+        ]
+        if not values or not isinstance(values[-1], ast.Dict):
+            raise LessonError(
+                f"{path}: '{BEGIN} fill: {name}' needs the block to assign a dict literal to {name}"
+            )
+        try:
+            keys = [ast.literal_eval(key) for key in values[-1].keys]
+        except (ValueError, TypeError):
+            raise LessonError(f"{path}: the keys of {name} must be literals for '{BEGIN} fill:'") from None
+        lines += [f"{name} = {{", *[f"    {json.dumps(key, ensure_ascii=False)}: ...," for key in keys], "}"]
+    return lines
 
 
 def split_solution(source, path):
@@ -228,7 +286,7 @@ def keypoints_cell(front):
 def slide_type(cell, tags):
     if cell.cell_type == "markdown" and re.match(r"^#{1,2} ", cell.source):
         return "slide"
-    if "setup" in tags or "badges" in tags:
+    if "setup" in tags or "badges" in tags or "instructor" in tags:
         return "skip"  # presenters do not need the setup code or the badges on a slide
     return "-"
 
@@ -241,6 +299,47 @@ def make_cell(cell_type, source, index, tags=()):
         cell.metadata["tags"] = list(tags)
     cell.metadata["slideshow"] = {"slide_type": slide_type(cell, tags)}
     return cell
+
+
+class LessonCell(typing.NamedTuple):
+    cell_type: str
+    student: str  # its source in the student notebook
+    solution: str  # and in the solution notebook
+    tags: tuple
+    exercise: str | None  # the "## Exercise ..." heading of the section it is in
+    mistake: tuple | None  # (what the learner did, words the check must say) of a `mistake` cell
+    solves: bool  # it holds a solution block
+
+
+def lesson_cells(cells, path):
+    """The lesson's body cells, each with its student and solution source."""
+    exercise = None
+    for cell in cells:
+        tags = tuple(cell.metadata.get("tags", ()))
+        if not cell.source.strip():
+            continue  # jupytext's empty cell before the first heading: nothing for a learner to see
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            exercise = cell.source.splitlines()[0] if cell.source.startswith("## Exercise") else None
+        if "mistake" in tags:
+            yield LessonCell(
+                "code", "", cell.source, tags, exercise, parse_mistake(cell, exercise, path), False
+            )
+            continue
+        cell_type = cell.cell_type
+        quiz = QUIZ_BLOCK.search(cell.source) if cell_type == "markdown" else None
+        if quiz and cell.source[: quiz.start()].strip():  # the prose (a "## Quiz" heading) before it
+            prose = cell.source[: quiz.start()].strip()
+            yield LessonCell("markdown", prose, prose, tags, exercise, None, False)
+        if cell_type == "code":
+            student_source, solution_source = split_solution(cell.source, path)
+        elif quiz:
+            cell_type, tags = "code", (*tags, "quiz")
+            parse_quiz(quiz.group(0), path)
+            student_source = solution_source = quiz_cell(path.stem)
+        else:
+            student_source = solution_source = cell.source
+        solves = cell.cell_type == "code" and BEGIN in cell.source
+        yield LessonCell(cell_type, student_source, solution_source, tags, exercise, None, solves)
 
 
 def build(path, root=ROOT):
@@ -268,17 +367,12 @@ def build(path, root=ROOT):
     ]
     for version in notebooks:
         notebooks[version].extend(prologue)
-    for cell in source_nb.cells:
-        tags = tuple(cell.metadata.get("tags", ()))
-        if not cell.source.strip():
-            continue  # jupytext's empty cell before the first heading: nothing for a learner to see
-        if cell.cell_type == "code":
-            student_source, solution_source = split_solution(cell.source, path)
-        else:
-            student_source = solution_source = cell.source
-        if "solution" not in tags:
-            notebooks["student"].append((cell.cell_type, student_source, tags))
-        notebooks["solution"].append((cell.cell_type, solution_source, tags))
+    for cell in lesson_cells(source_nb.cells, path):
+        if cell.mistake:
+            continue  # a wrong answer for tests/test_exercises.py, in neither notebook
+        if "solution" not in cell.tags and "instructor" not in cell.tags:
+            notebooks["student"].append((cell.cell_type, cell.student, cell.tags))
+        notebooks["solution"].append((cell.cell_type, cell.solution, cell.tags))
     for version in notebooks:
         notebooks[version].append(("markdown", keypoints_cell(front), ()))
     result = []
@@ -302,6 +396,143 @@ def build(path, root=ROOT):
         nbformat.validate(nb)
         result.append(nb)
     return tuple(result)
+
+
+def parse_mistake(cell, exercise, path):
+    """(what the learner did, words the check must say) of a ``mistake`` cell."""
+    if cell.cell_type != "code":
+        raise LessonError(f"{path}: only a code cell can be tagged 'mistake'")
+    if exercise is None:
+        raise LessonError(f"{path}: a 'mistake' cell must be inside an '## Exercise' section")
+    match = MISTAKE.match(cell.source.splitlines()[0])
+    if not match:
+        raise LessonError(
+            f"{path}: a 'mistake' cell starts with '# mistake: what -> \"words the hint says\"', "
+            f"not {cell.source.splitlines()[0]!r}"
+        )
+    return match["what"], match["expect"]
+
+
+def parse_quiz(markdown, path):
+    """{"values": {name: expression}, "questions": [...]} of a ``{quiz}`` block, checked.
+
+    The block is YAML: ``questions``, in jupyterquiz's format, and optionally ``values``, the Python
+    expressions (evaluated in the lesson's namespace when the quiz is shown) that fill ``{name}``.
+    """
+    try:
+        quiz = yaml.safe_load(QUIZ_BLOCK.search(markdown)["yaml"])
+    except yaml.YAMLError as error:
+        raise LessonError(f"{path}: the quiz is not valid YAML: {error}") from None
+    if not isinstance(quiz, dict) or set(quiz) - {"values", "questions"}:
+        raise LessonError(f"{path}: a quiz has 'questions' and optionally 'values', and nothing else")
+    questions, values = quiz.get("questions"), quiz.get("values") or {}
+    if not isinstance(questions, list) or not 3 <= len(questions) <= 5:
+        raise LessonError(f"{path}: a quiz has 3 to 5 questions")
+    if not isinstance(values, dict) or not all(
+        isinstance(name, str) and name.isidentifier() and isinstance(expression, str)
+        for name, expression in values.items()
+    ):
+        raise LessonError(f"{path}: the quiz's 'values' map names to Python expressions (strings)")
+    for number, question in enumerate(questions, 1):
+        where = f"{path}: quiz question {number}"
+        if not isinstance(question, dict) or not isinstance(question.get("question"), str):
+            raise LessonError(f"{where} needs a 'question' text")
+        if question.get("type") not in QUIZ_TYPES:
+            raise LessonError(f"{where}: 'type' must be one of {sorted(QUIZ_TYPES)}")
+        answers = question.get("answers")
+        if not isinstance(answers, list) or not answers:
+            raise LessonError(f"{where} needs a list of 'answers'")
+        if not any(answer.get("correct") for answer in answers):
+            raise LessonError(f"{where} has no correct answer")
+        if not all(isinstance(answer.get("feedback"), str) for answer in answers):
+            raise LessonError(f"{where}: every answer needs a 'feedback' that explains it")
+        if question["type"] == "numeric":
+            for answer in answers:
+                if answer.get("correct") and not PLACEHOLDER.fullmatch(str(answer.get("value", ""))):
+                    raise LessonError(
+                        f"{where}: a numeric answer's value must come from the lesson, as '{{name}}'"
+                    )
+    unknown = [name for name in quiz_placeholders(questions) if name not in values]
+    if unknown:
+        raise LessonError(f"{path}: the quiz uses {unknown}, which its 'values' do not define")
+    return {"values": values, "questions": questions}
+
+
+def quiz_placeholders(questions):
+    """The names a quiz's texts and values use as ``{name}``, in order."""
+    names = []
+
+    def visit(value):
+        if isinstance(value, str):
+            names.extend(PLACEHOLDER.findall(value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+
+    visit(questions)
+    return list(dict.fromkeys(names))
+
+
+def quiz_cell(stem):
+    return (
+        "# A short quiz: click an answer to see whether it is right, and why.\n"
+        f"from utils.quiz import quiz\n\nquiz({json.dumps(stem)})"
+    )
+
+
+def answer_digest(stem, name, item, value):
+    """The salted hash the checks compare an answer with (see utils.checks.stored_answer)."""
+    normalised = value.strip().lower()
+    return hashlib.sha256(f"{stem}\0{name}\0{item}\0{normalised}".encode()).hexdigest()[:20]
+
+
+def lesson_data(path):
+    """(quiz questions or None, stored answers) of one lesson, for utils/quizzes and utils/answers."""
+    path = pathlib.Path(path)
+    _, body = split_front_matter(path.read_text(), path)
+    cells = jupytext.reads(
+        body, fmt={"extension": ".md", "format_name": "markdown", "split_at_heading": True}
+    ).cells
+    quizzes = [
+        parse_quiz(c.source, path) for c in cells if c.cell_type == "markdown" and QUIZ_BLOCK.search(c.source)
+    ]
+    if len(quizzes) > 1:
+        raise LessonError(f"{path}: a lesson has one quiz")
+    wanted = {}
+    solutions = {}
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        for match in STORED_ANSWER.finditer(cell.source):
+            if match["lesson"] != path.stem[:2]:
+                raise LessonError(f"{path}: stored_answer({match['lesson']!r}, ...) names another lesson")
+            wanted[match["name"]] = True
+        _, solution = split_solution(cell.source, path)
+        if BEGIN in cell.source:
+            tree = ast.parse(solution)
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            solutions[target.id] = statement.value
+    answers = {}
+    for name in wanted:
+        if name not in solutions:
+            raise LessonError(f"{path}: stored_answer(..., {name!r}) has no solution that assigns {name}")
+        try:
+            value = ast.literal_eval(solutions[name])
+        except ValueError:
+            raise LessonError(f"{path}: the solution's {name} must be a literal to be stored") from None
+        if isinstance(value, str):
+            answers[name] = answer_digest(path.stem, name, "", value)
+        elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            answers[name] = {str(k): answer_digest(path.stem, name, str(k), v) for k, v in value.items()}
+        else:
+            raise LessonError(f"{path}: a stored answer is a string or a dict of strings; {name} is neither")
+    return (quizzes[0] if quizzes else None), answers
 
 
 def runs_alone(notebook_path):
@@ -366,6 +597,15 @@ def generate(prefixes=(), out=ROOT, root=ROOT):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(dumps(nb))
             written.append(target)
+        questions, answers = lesson_data(path)
+        for folder, data in (("quizzes", questions), ("answers", answers)):
+            target = pathlib.Path(out) / "utils" / folder / f"{path.stem}.json"
+            if data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+                written.append(target)
+            elif target.exists():
+                target.unlink()
     readme = pathlib.Path(root) / "README.md"
     if readme.exists():
         target = pathlib.Path(out) / "README.md"

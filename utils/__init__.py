@@ -4,7 +4,7 @@ Keep this package small: a helper belongs here only when two or more lessons nee
 code would distract from a lesson's point. Nothing here imports TensorFlow at import time.
 """
 
-from utils.checks import check_choice, check_that, check_value
+from utils.checks import check_choice, check_that, check_value, stored_answer
 from utils.plotting import plot_curves, plot_history
 from utils.reproducibility import seed_everything, setup_notebook
 
@@ -16,4 +16,5 @@ __all__ = [
     "plot_history",
     "seed_everything",
     "setup_notebook",
+    "stored_answer",
 ]

@@ -18,10 +18,14 @@ argument.
 
 import contextlib
 import difflib
+import hashlib
+import json
 import numbers
+import pathlib
 
 import numpy as np
 
+ANSWERS = pathlib.Path(__file__).resolve().parent / "answers"
 MAX_SHOWN = 120  # characters of an answer shown in a message
 _grading = False  # True inside `grading()`: a blank answer then fails, as an autograder needs
 
@@ -152,6 +156,44 @@ def check_value(name, answer, expected, *, rtol=1e-6, atol=0.0, hint=""):
     print(f"{name}: correct")
 
 
+class StoredAnswer:
+    """An answer key read from ``utils/answers/``: salted hashes, so the answer is never on screen.
+
+    ``tools/generate.py`` writes the hashes from the solution; `check_choice` compares with them.
+    """
+
+    def __init__(self, stem, name, digests):
+        self.stem, self.name, self.digests = stem, name, digests
+
+    @property
+    def items(self):
+        return list(self.digests) if isinstance(self.digests, dict) else None
+
+    def matches(self, item, value):
+        if not isinstance(value, str):
+            return False
+        normalised = value.strip().lower()
+        digest = hashlib.sha256(f"{self.stem}\0{self.name}\0{item}\0{normalised}".encode()).hexdigest()[:20]
+        wanted = self.digests[item] if isinstance(self.digests, dict) else self.digests
+        return digest == wanted
+
+    def __repr__(self):
+        return f"stored_answer({self.stem[:2]!r}, {self.name!r})"
+
+
+def stored_answer(lesson, name):
+    """The stored answer to exercise answer ``name`` of lesson ``lesson`` (``"01"``), for `check_choice`."""
+    if not isinstance(lesson, str) or len(lesson) != 2 or not lesson.isdigit():
+        raise ValueError(f"lesson must be a two-digit string such as '01', got {lesson!r}")
+    files = sorted(ANSWERS.glob(f"{lesson}-*.json"))
+    if not files:
+        raise FileNotFoundError(f"no answer key for lesson {lesson} in {ANSWERS}: run `make notebooks`")
+    stored = json.loads(files[0].read_text())
+    if name not in stored:
+        raise KeyError(f"lesson {lesson} stores no answer named {name!r}; it stores {sorted(stored)}")
+    return StoredAnswer(files[0].stem, name, stored[name])
+
+
 def _unknown_key_message(key, expected):
     close = difflib.get_close_matches(str(key), [str(item) for item in expected], n=1, cutoff=0.6)
     return f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
@@ -160,9 +202,11 @@ def _unknown_key_message(key, expected):
 def check_choice(name, answer, expected, *, choices=None, hint=""):
     """Check a categorical answer: a string, or a dict mapping items to strings.
 
+    ``expected`` is the right answer, or (so it never shows in the notebook) a `stored_answer`.
     Strings are compared case-insensitively, ignoring surrounding spaces. For a dict, every key of
     ``expected`` must be answered, and the message lists the keys that are wrong (never their right
-    values). A misspelt key gets its own message, with the nearest item.
+    values). A misspelt key gets its own message, with the nearest item. A dict whose values are all
+    still ``...`` is "not attempted yet"; one with some left gets a message naming them.
 
     ``choices``, the answers the exercise offers (e.g. ``["parameter", "hyperparameter"]``), lets an
     answer that is none of them (a typo such as "hyper-parameter") get its own message too.
@@ -170,12 +214,23 @@ def check_choice(name, answer, expected, *, choices=None, hint=""):
     A wrong answer raises ``AssertionError``.
     """
     _check_name_and_hint(name, hint)
-    if not isinstance(expected, (str, dict)):
-        raise TypeError(f"expected must be a str or a dict, got {type(expected).__name__}")
+    if isinstance(expected, StoredAnswer):
+        items = expected.items
+        same = expected.matches
+    elif isinstance(expected, (str, dict)):
+        items = list(expected) if isinstance(expected, dict) else None
+
+        def same(item, value):
+            right = expected[item] if isinstance(expected, dict) else expected
+            return isinstance(value, str) and value.strip().lower() == right.strip().lower()
+    else:
+        raise TypeError(f"expected must be a str, a dict or a stored_answer, got {type(expected).__name__}")
     if choices is not None and (
         isinstance(choices, str) or not all(isinstance(choice, str) for choice in choices)
     ):
         raise TypeError("choices must be a list of strings")
+    if isinstance(answer, dict) and answer and all(value is Ellipsis for value in answer.values()):
+        answer = Ellipsis  # the stub that lists the items: nothing answered yet
     if _not_attempted(name, answer):
         return
 
@@ -184,41 +239,49 @@ def check_choice(name, answer, expected, *, choices=None, hint=""):
 
     offered = None if choices is None else [normalise(choice) for choice in choices]
 
-    if isinstance(expected, str):
+    if items is None:
         if not isinstance(answer, str):
             raise _wrong(name, answer, f"is {_kind(answer)}; it should be a string", hint, "think again.")
         if offered is not None and normalise(answer) not in offered:
             raise _wrong(
                 name, answer, f"is not one of the answers offered: {choices}", hint, "check the spelling."
             )
-        if normalise(answer) != normalise(expected):
+        if not same("", answer):
             raise _wrong(name, answer, "is not right yet", hint, "think again.")
         print(f"{name}: correct")
         return
     if not isinstance(answer, dict):
-        problem = f"is {_kind(answer)}; it should be a dict with the keys {list(expected)}"
+        problem = f"is {_kind(answer)}; it should be a dict with the keys {items}"
         raise _wrong(name, answer, problem, hint, "think again.")
-    unknown = [key for key in answer if key not in expected]
-    missing = [key for key in expected if key not in answer]
+    unknown = [key for key in answer if key not in items]
+    missing = [key for key in items if key not in answer]
     if unknown or missing:
         parts = []
         if unknown:
             parts.append(
                 "has keys that are not items here: "
-                + ", ".join(_unknown_key_message(k, expected) for k in unknown)
+                + ", ".join(_unknown_key_message(k, items) for k in unknown)
             )
         if missing:
             parts.append(f"is missing the keys {missing}")
         raise AssertionError(f"{name} {' and '.join(parts)}. Answer every item, spelt as in the exercise.")
-    off_list = [] if offered is None else [key for key in expected if normalise(answer[key]) not in offered]
+    blank = [key for key in items if answer[key] is Ellipsis]
+    if blank:
+        raise AssertionError(f"{name}: {blank} still have `...`. Answer every item.")
+    not_text = [key for key in items if not isinstance(answer[key], str)]
+    if not_text:
+        raise AssertionError(
+            f"{name}: the answers for {not_text} are not strings; write each answer in quotes."
+        )
+    off_list = [] if offered is None else [key for key in items if normalise(answer[key]) not in offered]
     if off_list:
         raise AssertionError(
             f"{name}: the answers for {off_list} are not among the answers offered; each is one of {choices}."
         )
-    wrong = [key for key in expected if normalise(answer[key]) != normalise(expected[key])]
+    wrong = [key for key in items if not same(key, answer[key])]
     if wrong:
         raise AssertionError(
-            f"{name}: {len(wrong)} of {len(expected)} are not right yet: {wrong}. Hint: {hint or 'think again.'}"
+            f"{name}: {len(wrong)} of {len(items)} are not right yet: {wrong}. Hint: {hint or 'think again.'}"
         )
     print(f"{name}: correct")
 
