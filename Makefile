@@ -76,7 +76,8 @@ ledger: env  ## CLAIMS.md from the records of the last `make test` or `make clai
 	$(PY) tools/claims_ledger.py update $(CLAIMS_DIR)
 
 unit: env  ## only the fast tests (no notebooks, no site, no browser, no Colab stack)
-	$(PY) -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_colab_path.py
+	$(PY) -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_colab_path.py \
+		--ignore=tests/test_exercises.py --ignore=tests/test_notebook_quiz.py
 
 course: env  ## the executed website and one slide deck per lesson, into _build/
 	$(PY) -m pytest tests/test_sync.py -q

@@ -190,3 +190,45 @@ def test_grading_a_blank_a_wrong_and_a_right_submission(built, tmp_path):
     assert feedback["blank"].count("was not attempted") == 3
     assert "is a str; it should be" in feedback["wrong"] and "Hint:" in feedback["wrong"]
     assert feedback["right"].count("correct") == 3
+
+
+def test_mistakes_instructor_notes_and_quiz_answers_stay_out_of_the_assignment(tmp_path):
+    path = lesson(
+        tmp_path,
+        """\
+        <!-- #region tags=["instructor"] -->
+        **Where learners stumble.** Here.
+        <!-- #endregion -->
+
+        ## Exercise 1 (2 min): add one
+
+        ```python
+        # BEGIN SOLUTION
+        answer = 2
+        # END SOLUTION
+        ```
+
+        ```python tags=["mistake"]
+        # mistake: adds two -> "one"
+        answer = 3
+        ```
+
+        ```python
+        check_value("answer", answer, 2)
+        ```
+
+        ## Quiz
+
+        ```{quiz}
+        questions:
+          - {question: "a?", type: multiple_choice, answers: [{answer: "x", correct: true, feedback: "SECRET"}]}
+          - {question: "b?", type: multiple_choice, answers: [{answer: "y", correct: true, feedback: "SECRET"}]}
+          - {question: "c?", type: multiple_choice, answers: [{answer: "z", correct: true, feedback: "SECRET"}]}
+        ```
+        """,
+    )
+    nb, n_exercises = assignments.master_notebook(path)
+    text = "\n".join(cell.source for cell in nb.cells)
+    assert n_exercises == 1
+    assert "Where learners stumble" not in text and "# mistake:" not in text and "SECRET" not in text
+    assert 'quiz("99-test")' in text

@@ -124,6 +124,38 @@ def test_lesson_page(browser, site_url, stem):
     page.close()
 
 
+@pytest.mark.parametrize("stem", STEMS)
+def test_quiz_renders_and_answers(browser, site_url, stem):
+    """The lesson's quiz shows 3-5 questions, no feedback before an answer, and feedback after one."""
+    page, errors = open_page(browser, f"{site_url}/{stem}.html")
+    questions = page.locator(".MultipleChoiceQn, .ManyChoiceQn, .NumericQn")
+    assert 3 <= questions.count() <= 5, f"{stem}: the quiz shows {questions.count()} questions"
+    feedback = page.locator(".Feedback")
+    assert all(not text.strip() for text in feedback.all_inner_texts()), (
+        f"{stem}: feedback shows before an answer"
+    )
+    choice = page.locator(".MCButton").first
+    if choice.count():
+        choice.click()
+    else:
+        box = page.locator(".NumericQn input").first
+        box.fill("12345")
+        box.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('.Feedback')].some(f => f.innerText.trim())")
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_instructor_notes_are_a_folded_box(browser, site_url, stem):
+    page, errors = open_page(browser, f"{site_url}/{stem}.html")
+    box = page.locator(".admonition.dropdown", has_text="For instructors")
+    assert box.count() == 1, f"{stem}: no 'For instructors' box"
+    assert "Where learners stumble" in box.inner_text() or "Where learners stumble" in page.content()
+    assert not errors, errors
+    page.close()
+
+
 def slide_headings(stem):
     """Slides the deck must have: the title, one per `##` section of the source, the key points."""
     body = (ROOT / "lessons" / f"{stem}.md").read_text().split("\n---\n", 1)[1]

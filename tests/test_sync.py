@@ -22,12 +22,23 @@ def test_committed_notebooks_match_the_generator(lesson, tmp_path):
             f"{folder}/{lesson.stem}.ipynb differs from lessons/{lesson.name}: edit the lesson, "
             "then run `make notebooks` (never edit a generated notebook by hand)"
         )
+    for folder in ("quizzes", "answers"):
+        committed = generate.ROOT / "utils" / folder / f"{lesson.stem}.json"
+        fresh = tmp_path / "utils" / folder / f"{lesson.stem}.json"
+        assert committed.exists() == fresh.exists(), (
+            f"utils/{folder}/{lesson.stem}.json: run `make notebooks`"
+        )
+        if fresh.exists():
+            assert committed.read_bytes() == fresh.read_bytes(), (
+                f"utils/{folder}/{lesson.stem}.json differs from lessons/{lesson.name}: run `make notebooks`"
+            )
 
 
-@pytest.mark.parametrize("folder", ["notebooks", "solutions"])
+@pytest.mark.parametrize("folder", ["notebooks", "solutions", "utils/quizzes", "utils/answers"])
 def test_no_orphan_notebooks(folder):
     stems = {path.stem for path in LESSONS}
-    orphans = [path.name for path in (generate.ROOT / folder).glob("*.ipynb") if path.stem not in stems]
+    files = [*(generate.ROOT / folder).glob("*.ipynb"), *(generate.ROOT / folder).glob("*.json")]
+    orphans = [path.name for path in files if path.stem not in stems]
     assert not orphans, f"{folder}/ has notebooks with no lesson source: {orphans}"
 
 

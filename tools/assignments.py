@@ -97,6 +97,23 @@ def hidden_test(number, check_sources):
     )
 
 
+def assignment_cells(cells, path):
+    """The lesson's cells as the assignment shows them: no `mistake` cells or instructor notes, and
+    the quiz as the cell that shows it (its answers stay out of the notebook)."""
+    for cell in cells:
+        tags = cell.metadata.get("tags", [])
+        if not cell.source.strip() or "mistake" in tags or "instructor" in tags:
+            continue
+        quiz = generate.QUIZ_BLOCK.search(cell.source) if cell.cell_type == "markdown" else None
+        if not quiz:
+            yield cell
+            continue
+        prose = cell.source[: quiz.start()].strip()
+        if prose:
+            yield nbformat.v4.new_markdown_cell(prose)
+        yield nbformat.v4.new_code_cell(generate.quiz_cell(path.stem))
+
+
 def master_notebook(path):
     """The Otter master notebook of one lesson, and its number of exercises."""
     path = pathlib.Path(path)
@@ -131,9 +148,7 @@ def master_notebook(path):
             out.extend([raw("# BEGIN TESTS"), code(hidden_test(question, checks)), raw("# END TESTS")])
             out.append(raw("# END QUESTION"))
 
-    for cell in cells:
-        if not cell.source.strip():
-            continue
+    for cell in assignment_cells(cells, path):
         if cell.cell_type == "markdown" and cell.source.startswith("## "):
             close_question()
             question, checks = None, []

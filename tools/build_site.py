@@ -7,6 +7,8 @@
   Jupyter Book itself executes nothing, and the slide decks are made from the same executed notebooks,
   so a deck has its outputs whether or not its lesson came from the cache.
 * The claims ledger (CLAIMS.md) is a page of the site.
+* A lesson's instructor notes (its cell tagged ``instructor``) are a folded "For instructors" box on
+  its page, with the lesson's run time and memory from BENCHMARK.md. The slides skip them.
 * Navigation by part comes from site/parts.yml; every lesson must be in a part.
 * A failed cell fails the build; the built pages are also scanned for error outputs, because a
   notebook builder can exit 0 after an execution error.
@@ -80,10 +82,12 @@ def site_notebook(stem):
 
 
 def cache_key(stem):
-    """What an executed page depends on: its notebook, the helpers it imports, and the pins."""
+    """What an executed page depends on: its notebook, its quiz and answer key, the helpers, the pins."""
     digest = hashlib.sha256(site_notebook(stem).encode())
-    for path in sorted((ROOT / "utils").glob("*.py")) + [ROOT / "requirements.txt"]:
-        digest.update(path.read_bytes())
+    data = [ROOT / "utils" / folder / f"{stem}.json" for folder in ("quizzes", "answers")]
+    for path in sorted((ROOT / "utils").glob("*.py")) + [ROOT / "requirements.txt"] + data:
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -134,8 +138,9 @@ def prepare_source(stems):
         write_if_changed(SOURCE / "checklist.md", checklist.read_text())
     claims = ROOT / "CLAIMS.md"
     write_if_changed(SOURCE / "claims.md", claims.read_text() if claims.exists() else "# Claims ledger\n")
+    timings = benchmark_rows()
     for stem in stems:
-        write_if_changed(SOURCE / f"{stem}.ipynb", (EXECUTED / f"{stem}.ipynb").read_text())
+        write_if_changed(SOURCE / f"{stem}.ipynb", page_notebook(stem, timings.get(stem)))
     for stale in SOURCE.glob("*.ipynb"):
         if stale.stem not in stems:
             stale.unlink()
@@ -145,6 +150,36 @@ def prepare_source(stems):
     write_if_changed(static / "favicon.svg", (SITE / "_static" / "favicon.svg").read_text())
     if not (static / "mathjax").exists():
         (static / "mathjax").symlink_to(NODE_MODULES / "mathjax", target_is_directory=True)
+
+
+def benchmark_rows():
+    """{stem: (seconds, peak MB)} from BENCHMARK.md's table (empty when there is none yet)."""
+    path = ROOT / "BENCHMARK.md"
+    text = path.read_text() if path.exists() else ""
+    rows = re.findall(r"^\| `solutions/(\S+)\.ipynb` \| ([\d.]+) \| (\d+) \|", text, flags=re.MULTILINE)
+    return {stem: (float(seconds), int(peak)) for stem, seconds, peak in rows}
+
+
+def instructor_box(source, timing):
+    """The instructor notes as a folded box on the page, with the lesson's measured cost."""
+    lines = ["````{admonition} For instructors", ":class: dropdown tip", "", source.strip()]
+    if timing:
+        seconds, peak = timing
+        lines += [
+            "",
+            f"**Run time.** On a 2-core machine the whole lesson runs in {seconds:.0f} s, with a peak "
+            f"of {peak} MB (measured by `make benchmark`, see BENCHMARK.md).",
+        ]
+    return "\n".join([*lines, "````"])
+
+
+def page_notebook(stem, timing):
+    """The executed notebook as the site shows it: instructor notes in a folded box."""
+    nb = nbformat.read(EXECUTED / f"{stem}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if "instructor" in cell.metadata.get("tags", []):
+            cell.source = instructor_box(cell.source, timing)
+    return nbformat.writes(nb)
 
 
 def check_pages(stems):

@@ -6,19 +6,26 @@ clicking an answer. A ``{name}`` in a question is filled from the quiz's ``value
 expressions evaluated in the notebook's namespace, so a number is the one the executed lesson got.
 """
 
+import html
 import inspect
 import json
 import numbers
 import pathlib
+import re
 import string
 
 QUIZZES = pathlib.Path(__file__).resolve().parent / "quizzes"
 
 
+def _code_spans(text):
+    """Markdown code spans as HTML (jupyterquiz shows its texts as HTML, not Markdown)."""
+    return re.sub(r"`([^`]+)`", lambda match: f"<code>{html.escape(match.group(1))}</code>", text)
+
+
 def _fill(value, values, where):
     if isinstance(value, str):
         try:
-            return string.Formatter().vformat(value, (), values)
+            return _code_spans(string.Formatter().vformat(value, (), values))
         except KeyError as error:
             raise KeyError(f"{where} uses {{{error.args[0]}}}, which the quiz cell does not pass") from None
     if isinstance(value, list):
