@@ -21,7 +21,7 @@ CLAIMS_DIR := $(CURDIR)/_build/claims
 # `make claims LESSONS="03 05"` re-measures only these lessons.
 LESSONS ?=
 
-.PHONY: setup doctor assignments grade env colab-env system notebooks test unit course claims ledger benchmark lint format clean
+.PHONY: setup doctor assignments grade bench-data env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ GRADES ?= _build/grades
 grade: env  ## grade a folder of learners' notebooks offline -> $(GRADES)/scores.csv and feedback/
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=folder]"; exit 2; }
 	$(PY) tools/assignments.py grade "$(SUBMISSIONS)" --out "$(GRADES)"
+
+bench-data: env  ## rebuild the tabular tuning benchmark (data/hpo-bench/, about 10 CPU minutes)
+	OMP_NUM_THREADS=1 $(PY) tools/bench_data.py
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 
