@@ -259,3 +259,23 @@ def test_every_lesson_has_a_quiz_and_instructor_notes(lesson):
     text = "".join(notes[0]["source"])
     for part in ("Where learners stumble", "What to live-code", "If you are short of time"):
         assert part in text, f"{lesson.name}: the instructor notes have no '{part}'"
+
+
+def test_per_item_hints_speak_only_to_the_wrong_items():
+    expected = {"epochs": "hyperparameter", "weights": "parameter"}
+    hints = {"epochs": "the optimiser never changes it.", "weights": "fit changes them."}
+    with pytest.raises(AssertionError) as caught:
+        check_choice("kinds", {"epochs": "parameter", "weights": "parameter"}, expected, hints=hints)
+    assert "For 'epochs': the optimiser never changes it." in str(caught.value)
+    assert "fit changes them" not in str(caught.value)
+    with pytest.raises(ValueError, match="does not have: \\['bias'\\]"):
+        check_choice("kinds", {"epochs": "x"}, expected, hints={"bias": "x"})
+    with pytest.raises(TypeError, match="hints must be a dict"):
+        check_choice("kinds", {"epochs": "x"}, expected, hints=["x"])
+
+
+def test_a_long_item_is_split_across_lines_in_the_stub():
+    key = "a situation described in many words, " * 3
+    lines = generate._key_lines(key.strip())
+    assert len(lines) > 1 and all(len(line) <= 79 for line in lines)
+    assert eval("{" + "\n".join(lines).replace(": ...,", ": 1") + "}") == {key.strip(): 1}

@@ -170,6 +170,24 @@ class Fill(list):
     """Answer names whose dict keys the student stub keeps (``# BEGIN SOLUTION fill: name``)."""
 
 
+def _key_lines(key, width=79):
+    """A stub's ``"key": ...,`` line, split into implicitly joined strings if it is too long."""
+    if not isinstance(key, str) or len(f"    {json.dumps(key, ensure_ascii=False)}: ...,") <= width:
+        return [f"    {json.dumps(key, ensure_ascii=False)}: ...,"]
+    pieces, current = [], ""
+    for word in key.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and len(json.dumps(candidate + " ", ensure_ascii=False)) + 4 > width - 8:
+            pieces.append(current + " ")
+            current = word
+        else:
+            current = candidate
+    pieces.append(current)
+    lines = [f"    {json.dumps(piece, ensure_ascii=False)}" for piece in pieces]
+    lines[-1] += ": ...,"
+    return lines
+
+
 def fill_stub(tree, names, path):
     """``name = {"key": ..., ...}`` for each name, from the dict literal the solution assigns to it."""
     lines = [FILL_COMMENT]
@@ -188,7 +206,7 @@ def fill_stub(tree, names, path):
             keys = [ast.literal_eval(key) for key in values[-1].keys]
         except (ValueError, TypeError):
             raise LessonError(f"{path}: the keys of {name} must be literals for '{BEGIN} fill:'") from None
-        lines += [f"{name} = {{", *[f"    {json.dumps(key, ensure_ascii=False)}: ...," for key in keys], "}"]
+        lines += [f"{name} = {{", *[line for key in keys for line in _key_lines(key)], "}"]
     return lines
 
 

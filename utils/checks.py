@@ -199,7 +199,7 @@ def _unknown_key_message(key, expected):
     return f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
 
 
-def check_choice(name, answer, expected, *, choices=None, hint=""):
+def check_choice(name, answer, expected, *, choices=None, hint="", hints=None):
     """Check a categorical answer: a string, or a dict mapping items to strings.
 
     ``expected`` is the right answer, or (so it never shows in the notebook) a `stored_answer`.
@@ -210,6 +210,9 @@ def check_choice(name, answer, expected, *, choices=None, hint=""):
 
     ``choices``, the answers the exercise offers (e.g. ``["parameter", "hyperparameter"]``), lets an
     answer that is none of them (a typo such as "hyper-parameter") get its own message too.
+
+    ``hints`` maps an item of a dict answer to its own hint, shown only when that item is wrong, so
+    the message speaks to the mistake the learner made (and names no right answer).
 
     A wrong answer raises ``AssertionError``.
     """
@@ -229,6 +232,12 @@ def check_choice(name, answer, expected, *, choices=None, hint=""):
         isinstance(choices, str) or not all(isinstance(choice, str) for choice in choices)
     ):
         raise TypeError("choices must be a list of strings")
+    hints = {} if hints is None else hints
+    if not isinstance(hints, dict) or not all(isinstance(text, str) for text in hints.values()):
+        raise TypeError("hints must be a dict mapping items to hint strings")
+    unknown_hints = [item for item in hints if items is None or item not in items]
+    if unknown_hints:
+        raise ValueError(f"hints has items that the answer does not have: {unknown_hints}")
     if isinstance(answer, dict) and answer and all(value is Ellipsis for value in answer.values()):
         answer = Ellipsis  # the stub that lists the items: nothing answered yet
     if _not_attempted(name, answer):
@@ -280,8 +289,10 @@ def check_choice(name, answer, expected, *, choices=None, hint=""):
         )
     wrong = [key for key in items if not same(key, answer[key])]
     if wrong:
+        specific = "".join(f" For {key!r}: {hints[key]}" for key in wrong if key in hints)
         raise AssertionError(
-            f"{name}: {len(wrong)} of {len(items)} are not right yet: {wrong}. Hint: {hint or 'think again.'}"
+            f"{name}: {len(wrong)} of {len(items)} are not right yet: {wrong}. "
+            f"Hint: {hint or 'think again.'}{specific}"
         )
     print(f"{name}: correct")
 
