@@ -113,7 +113,7 @@ def _print_renderings(names, namespace):
                     pairs += [f"{{key!r}}: {{item!r}}", f"{{json.dumps(key)}}: {{json.dumps(item)}}"]
             return pairs, pairs
         if isinstance(value, (list, tuple)) and len(value) > 1:
-            whole = [repr(value), show(value)]
+            whole = [repr(value)] + ([] if show(value).endswith("…") else [show(value)])
             try:
                 whole.append(json.dumps(list(value)))
             except TypeError:

@@ -15,6 +15,7 @@ import sys
 import time
 import warnings
 
+import numpy as np
 import optuna
 import sqlalchemy
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
@@ -72,10 +73,10 @@ def run_worker(study_name, n_trials, worker_id, seed=0, trial_seconds=0.0):
     """One worker: run trials until the study holds n_trials complete ones.
     Each trial lasts at least trial_seconds (a longer training run)."""
     storage = make_storage(os.environ[STORAGE_ENV])
-    sampler = optuna.samplers.TPESampler(
-        seed=seed + worker_id,
-        constant_liar=True,
-    )
+    # one seed per (run, worker): seed + worker_id would repeat seeds across runs (seed + 1, worker 0
+    # is seed, worker 1); a SeedSequence of both never does
+    worker_seed = int(np.random.SeedSequence([seed, worker_id]).generate_state(1)[0])
+    sampler = optuna.samplers.TPESampler(seed=worker_seed, constant_liar=True)
     study = optuna.load_study(
         study_name=study_name,
         storage=storage,
