@@ -149,10 +149,13 @@ def test_the_student_assignment_hides_solutions_and_tests(built):
     assert not any("SOLUTION" in source or "run_checks" in source for source in code)
     lesson_text = next((ROOT / "lessons").glob(f"{LESSON}-*.md")).read_text()
     blocks = re.findall(r"# BEGIN SOLUTION[^\n]*\n(.*?)# END SOLUTION", lesson_text, re.DOTALL)
-    answer_cells = [source for source in code if "# your code here" in source]
+    stub_comments = ("# your code here", "# your answer: replace each ...")
+    answer_cells = [source for source in code if any(comment in source for comment in stub_comments)]
     assert len(answer_cells) == len(blocks) == 3
     for source, block in zip(answer_cells, blocks, strict=True):
+        # a fill: stub keeps the dict's opening line and its items (with ... for the answers)
         solution = {line.strip() for line in block.splitlines() if len(line.strip()) > 3}
+        solution = {line for line in solution if not line.endswith("= {")}
         shown = {line.strip() for line in source.splitlines()}
         assert not solution & shown, f"solution lines in the student's cell: {solution & shown}"
     assert (folder / "student" / "utils" / "checks.py").is_file(), "the assignment runs on its own"
@@ -171,7 +174,8 @@ def test_grading_a_blank_a_wrong_and_a_right_submission(built, tmp_path):
     wrong = json.loads(student.read_text())
     for cell in wrong["cells"]:
         source = "".join(cell["source"])
-        cell["source"] = re.sub(r"(?m)^(\w+) = \.\.\.$", r'\1 = "no idea"', source)
+        source = re.sub(r"(?m)^(\w+) = \.\.\.$", r'\1 = "no idea"', source)
+        cell["source"] = re.sub(r"(?m): \.\.\.,$", ': "no idea",', source)  # a fill: stub's items
     (submissions / "wrong" / student.name).write_text(json.dumps(wrong))
 
     grades = tmp_path / "grades"
@@ -188,7 +192,8 @@ def test_grading_a_blank_a_wrong_and_a_right_submission(built, tmp_path):
         learner: next((grades / "feedback" / learner).glob("*.txt")).read_text() for learner in totals
     }
     assert feedback["blank"].count("was not attempted") == 3
-    assert "is a str; it should be" in feedback["wrong"] and "Hint:" in feedback["wrong"]
+    assert "was not attempted" not in feedback["wrong"]
+    assert feedback["wrong"].count("Hint:") + feedback["wrong"].count("not among the answers offered") == 3
     assert feedback["right"].count("correct") == 3
 
 
