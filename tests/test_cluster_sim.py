@@ -110,7 +110,7 @@ def test_bad_input(kwargs, message):
 
 def test_time_limit_stops_starting_jobs():
     run = simulate(TASK, RandomSearch(TASK, 50, seed=8), n_workers=2, time_limit=0.5)
-    assert max(record["start"] for record in run.records) < 0.5 < run.wall_clock or run.wall_clock <= 0.5
+    assert all(record["start"] < 0.5 for record in run.records), "a job started after the time limit"
     assert len(run.records) < 50
     assert run.time_to(2.0) == math.inf
 

@@ -7,22 +7,11 @@ import textwrap
 import generate
 import pytest
 from generate import LessonError
+from test_generator import FRONT  # the same minimal front matter
 
 from utils import checks, quiz
 from utils.checks import StoredAnswer, check_choice
 
-FRONT = textwrap.dedent(
-    """\
-    ---
-    title: "A test lesson"
-    teaching: 10
-    exercises: 5
-    questions: ["Why?"]
-    objectives: ["do things"]
-    keypoints: ["one point"]
-    ---
-    """
-)
 QUIZ = textwrap.dedent(
     """\
     ```{quiz}
