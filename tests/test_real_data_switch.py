@@ -13,6 +13,7 @@ exercise check that cannot pass on another dataset), and a loader that does not 
 
 import io
 import os
+import pathlib
 import pickle
 import sys
 import tarfile
@@ -22,7 +23,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 TIMEOUT = 900  # seconds per cell: the largest search trains on 5,000 images of 28 x 28 or 32 x 32
 
