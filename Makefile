@@ -21,7 +21,7 @@ CLAIMS_DIR := $(CURDIR)/_build/claims
 # `make claims LESSONS="03 05"` re-measures only these lessons.
 LESSONS ?=
 
-.PHONY: setup doctor assignments grade bench-data env colab-env system notebooks test unit course claims ledger benchmark lint format clean
+.PHONY: setup doctor assignments grade bench-data bench-runs env colab-env system notebooks test unit course claims ledger benchmark lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ grade: env  ## grade a folder of learners' notebooks offline -> $(GRADES)/scores
 
 bench-data: env  ## rebuild the tabular tuning benchmark (data/hpo-bench/, about 10 CPU minutes)
 	OMP_NUM_THREADS=1 $(PY) tools/bench_data.py
+
+bench-runs: env  ## rerun every optimiser of lesson 15 on the benchmark (data/hpo-bench/optimiser-runs.npz)
+	OMP_NUM_THREADS=1 $(PY) tools/optimiser_runs.py
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 

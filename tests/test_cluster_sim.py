@@ -128,3 +128,21 @@ def test_pbt_trains_every_member_to_the_end_and_exploits():
 def test_pbt_needs_checkpoints():
     with pytest.raises(ValueError, match="svc-digits has none"):
         cluster_sim.PBT("svc-digits")
+
+
+def test_a_death_never_sends_the_clock_back():
+    """A lost job ends when its worker dies, in time order: no worker runs two jobs at once, and a worker
+    that dies while idle (waiting at a rung's barrier) takes no more jobs."""
+    for seed in range(10):
+        scheduler = SuccessiveHalving(TASK, 2, min_fidelity=100, eta=2, seed=seed)
+        run = simulate(TASK, scheduler, n_workers=2, deaths={0: 0.01})
+        for worker in (0, 1):
+            jobs = sorted((r for r in run.records if r["worker"] == worker), key=lambda r: r["start"])
+            assert all(r["start"] <= r["end"] for r in jobs)
+            assert all(b["start"] >= a["end"] for a, b in zip(jobs, jobs[1:], strict=False)), (
+                "overlapping jobs"
+            )
+        assert run.utilisation <= 1 + 1e-9
+    idle_death = simulate(TASK, SuccessiveHalving(TASK, 27, 8, 3, seed=0), n_workers=4, deaths={0: 0.047})
+    assert all(r["start"] < 0.047 for r in idle_death.records if r["worker"] == 0)
+    assert all(r["end"] <= 0.047 + 1e-12 for r in idle_death.records if r["worker"] == 0)

@@ -92,7 +92,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     clock, idle, running, records = 0.0, list(range(n_workers)), [], []
     while True:
-        idle.sort()
+        idle = sorted(worker for worker in idle if deaths.get(worker, math.inf) > clock)  # not the dead
         while idle and clock < time_limit:
             job = scheduler.next_job()
             if job is None:
@@ -104,14 +104,13 @@ def simulate(
                 cost -= hpo_bench.objective(task, job.config, job.resume_from, seed).cost
             straggler = bool(rng.random() < straggler_rate)
             end = clock + max(cost, 1e-6) * (slowdown if straggler else 1.0)
-            heapq.heappush(running, (end, worker, len(records), clock, job, result, straggler))
+            lost = deaths.get(worker, math.inf) < end  # then the job stops when its worker dies
+            stop = deaths[worker] if lost else end
+            heapq.heappush(running, (stop, worker, len(records), clock, job, result, straggler, lost))
             records.append(None)  # filled in when the job ends
         if not running:
             break
-        end, worker, index, start, job, result, straggler = heapq.heappop(running)
-        death = deaths.get(worker, math.inf)
-        lost = death < end
-        clock = death if lost else end
+        clock, worker, index, start, job, result, straggler, lost = heapq.heappop(running)
         records[index] = {
             "worker": worker,
             "trial": job.trial,
