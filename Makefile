@@ -50,7 +50,7 @@ bench-data: env  ## rebuild the tabular tuning benchmark (data/hpo-bench/, about
 	OMP_NUM_THREADS=1 $(PY) tools/bench_data.py
 
 bench-runs: env  ## rerun every optimiser of lesson 15 on the benchmark (data/hpo-bench/optimiser-runs.npz)
-	OMP_NUM_THREADS=1 $(PY) tools/optimiser_runs.py
+	OMP_NUM_THREADS=1 $(PY) -m utils.optimiser_runs
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets
 

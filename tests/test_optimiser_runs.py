@@ -1,4 +1,4 @@
-"""The stored optimiser runs (lesson 15) are what tools/optimiser_runs.py produces.
+"""The stored optimiser runs (lesson 15) are what utils/optimiser_runs.py produces.
 
 A random sample of (optimiser, task, seed) runs is rerun and compared with the stored trajectories.
 Random, Sobol, TPE and CMA-ES depend only on their seeded random streams and must match exactly:
@@ -19,10 +19,9 @@ import os
 import random
 
 import numpy as np
-import optimiser_runs
 import pytest
 
-from utils import hpo_bench
+from utils import hpo_bench, optimiser_runs
 
 SAMPLE_SEED = int(os.environ.get("COURSE_RUNS_SAMPLE_SEED", random.SystemRandom().randrange(10**6)))
 PER_OPTIMISER = {"random": 3, "sobol": 3, "tpe": 3, "cmaes": 3, "gp": 2}

@@ -1,7 +1,7 @@
 """Run five optimisers over many seeds on the course's tabular benchmark, and store every trial.
 
-    python tools/optimiser_runs.py            # all runs -> data/hpo-bench/optimiser-runs.npz
-    python tools/optimiser_runs.py --check    # rerun a few and compare with the stored file
+    python -m utils.optimiser_runs            # all runs -> data/hpo-bench/optimiser-runs.npz
+    python -m utils.optimiser_runs --check    # rerun a few and compare with the stored file
 
 Lesson 15 compares random search, quasi-random (Sobol) search, GP-BO, TPE and CMA-ES. Each
 optimiser gets the same budget of trials on each task of `utils.hpo_bench`, at the highest fidelity,
@@ -39,11 +39,9 @@ import warnings
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from utils import hpo_bench
 
-from utils import hpo_bench  # noqa: E402
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "data" / "hpo-bench"
 RUNS_FILE = OUT / "optimiser-runs.npz"
@@ -202,7 +200,7 @@ def key(task, optimiser, column):
 def load():
     """The stored runs: {(task, optimiser): {column: array (seeds, budget)}}."""
     if not RUNS_FILE.is_file():
-        raise FileNotFoundError(f"{RUNS_FILE} is missing: run `python tools/optimiser_runs.py`")
+        raise FileNotFoundError(f"{RUNS_FILE} is missing: run `python -m utils.optimiser_runs`")
     runs = {}
     with np.load(RUNS_FILE) as data:
         for name in data.files:
