@@ -146,3 +146,14 @@ def test_a_death_never_sends_the_clock_back():
     idle_death = simulate(TASK, SuccessiveHalving(TASK, 27, 8, 3, seed=0), n_workers=4, deaths={0: 0.047})
     assert all(r["start"] < 0.047 for r in idle_death.records if r["worker"] == 0)
     assert all(r["end"] <= 0.047 + 1e-12 for r in idle_death.records if r["worker"] == 0)
+
+
+def test_straggler_seed_changes_the_stragglers_and_nothing_else():
+    def stragglers(**kwargs):
+        run = simulate(TASK, RandomSearch(TASK, 40, seed=0), n_workers=2, straggler_rate=0.5, **kwargs)
+        return [record["straggler"] for record in run.records], [record["val"] for record in run.records]
+
+    default, same = stragglers(seed=1), stragglers(seed=1, straggler_seed=1)
+    other = stragglers(seed=1, straggler_seed=7)
+    assert default == same
+    assert other[0] != default[0] and sorted(other[1]) == sorted(default[1])

@@ -75,21 +75,30 @@ class Run:
 
 
 def simulate(
-    task, scheduler, n_workers=4, seed=0, straggler_rate=0.0, slowdown=4.0, deaths=None, time_limit=math.inf
+    task,
+    scheduler,
+    n_workers=4,
+    seed=0,
+    straggler_rate=0.0,
+    slowdown=4.0,
+    deaths=None,
+    time_limit=math.inf,
+    straggler_seed=None,
 ):
     """Play ``scheduler`` on ``n_workers`` simulated workers; return the `Run`.
 
     ``seed`` is the benchmark seed (which fold or split every score comes from, see
     `hpo_bench.seeds`). Each job is a straggler with probability ``straggler_rate`` and then takes
-    ``slowdown`` times as long. ``deaths`` maps a worker number to the time it dies; its running job is
-    lost and reported to the scheduler as None.
+    ``slowdown`` times as long; ``straggler_seed`` (default: ``seed``) seeds those draws, so that runs
+    on one benchmark seed can still meet different stragglers. ``deaths`` maps a worker number to the
+    time it dies; its running job is lost and reported to the scheduler as None.
     """
     if not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive int, got {n_workers!r}")
     if not 0 <= straggler_rate <= 1 or slowdown < 1:
         raise ValueError("straggler_rate must be in [0, 1] and slowdown >= 1")
     deaths = dict(deaths or {})
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if straggler_seed is None else straggler_seed)
     clock, idle, running, records = 0.0, list(range(n_workers)), [], []
     while True:
         idle = sorted(worker for worker in idle if deaths.get(worker, math.inf) > clock)  # not the dead
