@@ -198,6 +198,7 @@ def test_output_is_byte_stable(course, tmp_path):
         (FRONT.replace("---\n", "---\ncolour: red\n", 1), "unknown keys"),
         (FRONT + "# Second title\n", "title comes from the front matter"),
         (FRONT + "Text\n## Heading\n", "blank line before the heading"),
+        (FRONT + "Text\n\n## The step size $\\eta$\n", "no math in a heading"),
     ],
 )
 def test_bad_lessons_fail_clearly(course, text, message):

@@ -82,9 +82,11 @@ def site_notebook(stem):
 
 
 def cache_key(stem):
-    """What an executed page depends on: its notebook, its quiz and answer key, the helpers, the pins."""
+    """What an executed page depends on: its notebook, its quiz and answer key, the helpers, the pins,
+    and the static images a lesson may display (site/_static/*.png)."""
     digest = hashlib.sha256(site_notebook(stem).encode())
     data = [ROOT / "utils" / folder / f"{stem}.json" for folder in ("quizzes", "answers")]
+    data += sorted((ROOT / "site" / "_static").glob("*.png"))
     for path in sorted((ROOT / "utils").glob("*.py")) + [ROOT / "requirements.txt"] + data:
         if path.exists():
             digest.update(path.read_bytes())

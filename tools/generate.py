@@ -377,6 +377,11 @@ def build(path, root=ROOT):
             raise LessonError(f"{path}: the title comes from the front matter; use '##' headings in the body")
         if re.search(r"\n## ", prose):
             raise LessonError(f"{path}: put a blank line before the heading in {cell.source[:60]!r}")
+        math_heading = re.search(r"^##+ .*\$.*$", prose, re.MULTILINE)
+        if math_heading:
+            raise LessonError(
+                f"{path}: no math in a heading (the slide's title is its plain text): {math_heading[0]!r}"
+            )
     notebooks = {"student": [], "solution": []}
     prologue = [
         ("markdown", badge_cell(repository, ref, stem), ("badges",)),
