@@ -49,7 +49,7 @@ grade: env  ## grade a folder of learners' notebooks offline -> $(GRADES)/scores
 bench-data: env  ## rebuild the tabular tuning benchmark (data/hpo-bench/, about 10 CPU minutes)
 	OMP_NUM_THREADS=1 $(PY) tools/bench_data.py
 
-bench-runs: env  ## rerun every optimiser of lesson 15 on the benchmark (data/hpo-bench/optimiser-runs.npz)
+bench-runs: env  ## rerun every optimiser of lesson 21 on the benchmark (data/hpo-bench/optimiser-runs.npz)
 	OMP_NUM_THREADS=1 $(PY) -m utils.optimiser_runs
 
 env: $(VENV)/.installed site/node_modules/.installed  ## Python packages and the local front-end assets

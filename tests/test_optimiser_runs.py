@@ -1,4 +1,4 @@
-"""The stored optimiser runs (lesson 15) are what utils/optimiser_runs.py produces.
+"""The stored optimiser runs (lesson 21) are what utils/optimiser_runs.py produces.
 
 A random sample of (optimiser, task, seed) runs is rerun and compared with the stored trajectories.
 Random, Sobol, TPE and CMA-ES depend only on their seeded random streams and must match exactly:

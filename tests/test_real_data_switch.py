@@ -1,4 +1,4 @@
-"""The real-data switch, end to end: lessons 09 and 10 run top to bottom with `DATASET` flipped.
+"""The real-data switch, end to end: lessons 14 and 15 run top to bottom with `DATASET` flipped.
 
 Nothing is downloaded. The test writes stand-ins for MNIST, CIFAR-10 and IMDB into a Keras cache
 folder (``$KERAS_HOME/datasets``) in Keras's own file formats, with the real per-example shapes and
@@ -133,9 +133,9 @@ def _run(notebook, keras_home, tmp_path):
 @pytest.mark.parametrize(
     "prefix, default, dataset, described, shape",
     [
-        ("09", "digits", "mnist", "70,000 greyscale 28×28 digits", "(28, 28, 1)"),
-        ("09", "digits", "cifar10", "60,000 colour 32×32 photos", "(32, 32, 3)"),
-        ("10", "generated", "imdb", "50,000 IMDB movie reviews", "imdb"),
+        ("14", "digits", "mnist", "70,000 greyscale 28×28 digits", "(28, 28, 1)"),
+        ("14", "digits", "cifar10", "60,000 colour 32×32 photos", "(32, 32, 3)"),
+        ("15", "generated", "imdb", "50,000 IMDB movie reviews", "imdb"),
     ],
 )
 def test_lesson_runs_top_to_bottom_on_a_real_dataset(

@@ -3,7 +3,7 @@
     python tools/colab_stack.py venv                  # build .venv-colab (once; cached on the stack file)
     python tools/colab_stack.py test [PYTEST ARGS]    # every notebook, student and solution, under nbval
                                                       # (two at a time, as tools/notebook_tests.py runs them)
-    python tools/colab_stack.py test --lessons 03 05  # only these lessons
+    python tools/colab_stack.py test --lessons 03 09  # only these lessons
 
 COURSE_COLAB_WORK=DIR puts the run's files in DIR instead of _build/colab (for runs side by side).
 

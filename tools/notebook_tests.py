@@ -1,7 +1,7 @@
 """nbval on notebooks, two at a time, except the lessons that must run alone.
 
     python tools/notebook_tests.py                      # notebooks/ and solutions/, the course's pins
-    python tools/notebook_tests.py --lessons 03 05      # only these lessons
+    python tools/notebook_tests.py --lessons 03 09      # only these lessons
     python tools/notebook_tests.py -- -x                # extra pytest arguments after --
 
 Two notebooks run side by side (pytest-xdist, one notebook's cells kept together on one worker): every

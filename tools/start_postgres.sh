@@ -9,7 +9,7 @@
 # 4. checks that the tests' URL really connects, over TCP with the password.
 # Idempotent: a second run changes nothing. The tests read the URL from COURSE_POSTGRES_URL and default
 # to postgresql+psycopg2://course:course@localhost:5432/course_test (utils.workers.POSTGRES_URL), which
-# is what this script provides on the default port. Lesson 13 runs it when USE_POSTGRES is on.
+# is what this script provides on the default port. Lesson 20 runs it when USE_POSTGRES is on.
 set -euo pipefail
 
 DB_USER=course

@@ -3,7 +3,7 @@
     python -m utils.optimiser_runs            # all runs -> data/hpo-bench/optimiser-runs.npz
     python -m utils.optimiser_runs --check    # rerun a few and compare with the stored file
 
-Lesson 15 compares random search, quasi-random (Sobol) search, GP-BO, TPE and CMA-ES. Each
+Lesson 21 compares random search, quasi-random (Sobol) search, GP-BO, TPE and CMA-ES. Each
 optimiser gets the same budget of trials on each task of `utils.hpo_bench`, at the highest fidelity,
 over `N_SEEDS` seeds. Seed ``s`` seeds the optimiser and picks the benchmark seed (fold or split)
 ``s % len(hpo_bench.seeds(task))``, so the fold-to-fold noise of the scores is part of the comparison.

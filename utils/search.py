@@ -1,4 +1,4 @@
-"""Shared pieces for comparing search strategies fairly (lessons 05-08).
+"""Shared pieces for comparing search strategies fairly (lessons 09-13).
 
 * ``best_so_far`` turns a trial-by-trial score sequence into an "anytime" curve.
 * ``plot_anytime`` draws the median over seeds with an interquartile band.
@@ -77,7 +77,7 @@ def plot_anytime(curves, *, xlabel, ylabel, title, budget=None, ax=None, band=(2
     return ax
 
 
-@functools.lru_cache(maxsize=8)  # lesson 07 alternates between fidelities
+@functools.lru_cache(maxsize=8)  # lesson 11 alternates between fidelities
 def _digits_training_subset(n_samples):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split

@@ -1,4 +1,4 @@
-"""Optuna worker processes that share one study in a database (lesson 13).
+"""Optuna worker processes that share one study in a database (lesson 20).
 
 A worker is one command, the same on this machine or on any other:
 
@@ -24,7 +24,7 @@ from optuna.trial import TrialState
 
 #: The storage URL reaches a worker in this variable: in argv, ``ps`` would show its password to all.
 STORAGE_ENV = "COURSE_OPTUNA_STORAGE"
-#: Demo values, in seconds: production runs use about 60 and 120 or more (lesson 13).
+#: Demo values, in seconds: production runs use about 60 and 120 or more (lesson 20).
 HEARTBEAT_INTERVAL, GRACE_PERIOD = 1, 3
 #: The server that ``tools/start_postgres.sh`` starts (psycopg2 is the driver the course installs).
 POSTGRES_URL = "postgresql+psycopg2://course:course@localhost:5432/course_test"
